@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+// Catch2's main for freenahi_tests; every other file in tests/unit adds its own TEST_CASEs.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
