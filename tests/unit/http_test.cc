@@ -1,1 +1,153 @@
 // SPDX-License-Identifier: MIT
+// Request framing (lengths, chunked, gzip, limits) and routing answers (404, 405, JSON errors),
+// fed byte by byte and in one piece: the loop may deliver any split.
+#include "http.h"
+
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace freenahi {
+namespace {
+
+std::string Gzip(const std::string& plain) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+RequestReader::State FeedAll(RequestReader* reader, const std::string& bytes, bool one_by_one) {
+  if (!one_by_one) return reader->Feed(bytes.data(), bytes.size());
+  for (char c : bytes) reader->Feed(&c, 1);
+  return reader->state();
+}
+
+const HttpLimits kSmall{256, 1000};
+
+TEST_CASE("http: a Content-Length request completes with its body, in any split", "[http]") {
+  for (bool split : {false, true}) {
+    RequestReader reader(kSmall);
+    std::string req = "POST /webhook/x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
+    REQUIRE(FeedAll(&reader, req, split) == RequestReader::State::kComplete);
+    CHECK(reader.body() == "hello");
+    CHECK(reader.head() == "POST /webhook/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+  }
+}
+
+TEST_CASE("http: chunked bodies are decoded, extensions and trailers ignored", "[http]") {
+  for (bool split : {false, true}) {
+    RequestReader reader(kSmall);
+    std::string req =
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n";
+    REQUIRE(FeedAll(&reader, req, split) == RequestReader::State::kComplete);
+    CHECK(reader.body() == "hello world");
+  }
+}
+
+TEST_CASE("http: gzip bodies are decoded within the body limit", "[http]") {
+  std::string json = "{\"id_webhook_data\": 1}";
+  std::string gz = Gzip(json);
+  RequestReader reader(kSmall);
+  std::string req = "POST / HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                    std::to_string(gz.size()) + "\r\n\r\n" + gz;
+  REQUIRE(FeedAll(&reader, req, false) == RequestReader::State::kComplete);
+  CHECK(reader.body() == json);
+  CHECK(reader.head().find("Content-Encoding") == std::string::npos);
+}
+
+TEST_CASE("http: rejections carry the right status", "[http]") {
+  std::string bomb = Gzip(std::string(100000, 'a'));  // small on the wire, 100 KB decoded
+  struct Case {
+    std::string request;
+    int status;
+  } cases[] = {
+      {"POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n", 413},
+      {"POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", 400},
+      {"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400},
+      {"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+      {"POST / HTTP/1.1\r\nContent-Encoding: br\r\nContent-Length: 1\r\n\r\nx", 415},
+      {"POST / HTTP/1.1\r\nno colon here\r\n\r\n", 400},
+      {"POST / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n", 431},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3E9\r\n" + std::string(1001, 'a'), 413},
+      {"POST / HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc", 400},
+      {"POST / HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) +
+           "\r\n\r\n" + bomb, 413},
+  };
+  for (const Case& c : cases) {
+    INFO(c.request.substr(0, 80));
+    RequestReader reader(kSmall);
+    CHECK(FeedAll(&reader, c.request, false) == RequestReader::State::kRejected);
+    CHECK(reader.reject_status() == c.status);
+    CHECK_FALSE(reader.reject_reason().empty());
+  }
+}
+
+TEST_CASE("http: headers never finishing are cut at the header limit", "[http]") {
+  RequestReader reader(kSmall);
+  std::string endless(400, 'a');
+  CHECK(FeedAll(&reader, "GET / HTTP/1.1\r\nX: " + endless, true) == RequestReader::State::kRejected);
+  CHECK(reader.reject_status() == 431);
+}
+
+TEST_CASE("http: Expect 100-continue is asked for once, after the headers", "[http]") {
+  RequestReader reader(kSmall);
+  std::string head = "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+  reader.Feed(head.data(), head.size());
+  CHECK(reader.state() == RequestReader::State::kBody);
+  CHECK(reader.TakeContinueRequest());
+  CHECK_FALSE(reader.TakeContinueRequest());
+  CHECK(reader.Feed("ok", 2) == RequestReader::State::kComplete);
+  CHECK(reader.head().find("Expect") == std::string::npos);
+}
+
+std::string Route(HttpRouter& router, const std::string& head, const std::string& body = "") {
+  return router.Handle(head, body, "127.0.0.1", 5555);
+}
+
+TEST_CASE("http: the router answers 200, 404, 405 and 400 with JSON errors", "[http]") {
+  HttpRouter router;
+  std::string seen_body;
+  router.Post(R"(/webhook/([a-z_]+)/?)", [&](const httplib::Request& req, std::string_view body,
+                                               httplib::Response& res) {
+    seen_body = std::string(body) + ":" + req.matches[1].str();
+    res.set_content("{}", "application/json");
+  });
+  router.Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", "application/json");
+  });
+  std::string ok = Route(router, "POST /webhook/connection_synced/ HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "B");
+  CHECK(ok.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(ok.find("Connection: close") != std::string::npos);
+  CHECK(seen_body == "B:connection_synced");
+  std::string no_slash = Route(router, "POST /webhook/x HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+  CHECK(no_slash.rfind("HTTP/1.1 200", 0) == 0);
+  std::string missing = Route(router, "GET /nope HTTP/1.1\r\n\r\n");
+  CHECK(missing.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0);
+  CHECK(missing.find("{\"error\":\"Not Found\"}") != std::string::npos);
+  std::string wrong_method = Route(router, "GET /webhook/x/ HTTP/1.1\r\n\r\n");
+  CHECK(wrong_method.rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(wrong_method.find("Allow: POST") != std::string::npos);
+  CHECK(Route(router, "POST /healthz HTTP/1.1\r\nContent-Length: 0\r\n\r\n").rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(Route(router, "garbage\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("http: ErrorResponse is a complete response with an escaped JSON body", "[http]") {
+  std::string r = ErrorResponse(413, "too \"big\"");
+  CHECK(r.rfind("HTTP/1.1 413 Payload Too Large\r\n", 0) == 0);
+  CHECK(r.find("\r\n\r\n{\"error\":\"too \\\"big\\\"\"}") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace freenahi

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits,
+// Content-Length or chunked, gzip); HttpRouter lets cpp-httplib parse the head, route and write
+// the response, without its thread-per-connection server. The body never goes through httplib:
+// handlers get it as a view, so a 10 MB sync is held once, not twice.
+#ifndef FREENAHI_HTTP_H_
+#define FREENAHI_HTTP_H_
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace freenahi {
+
+struct HttpLimits {
+  size_t max_header_bytes = 16384;  // request line + headers
+  size_t max_body = 64 << 20;       // after gzip decoding, and on the wire
+};
+
+class RequestReader {
+ public:
+  enum class State { kHeaders, kBody, kComplete, kRejected };
+  explicit RequestReader(const HttpLimits& limits) : limits_(limits) {}
+
+  // Consumes bytes; returns the state after them. Bytes past the end of the request are ignored
+  // (one request per connection).
+  State Feed(const char* data, size_t size);
+  State state() const { return state_; }
+  bool headers_done() const { return state_ != State::kHeaders; }
+  // True once, right after the headers of a request that sent "Expect: 100-continue" and passed
+  // the limits: the caller sends "HTTP/1.1 100 Continue" so curl does not wait a second.
+  bool TakeContinueRequest();
+  // kRejected: the status (400, 411, 413, 415, 431, 501) and a reason for the JSON error body.
+  int reject_status() const { return reject_status_; }
+  const std::string& reject_reason() const { return reject_reason_; }
+  // kComplete: the head for httplib (Expect/Content-Encoding/Transfer-Encoding/Content-Length
+  // removed, "Content-Length: 0" added) and the decoded body.
+  const std::string& head() const { return head_; }
+  std::string& body() { return body_; }
+
+ private:
+  State Reject(int status, std::string reason);
+  State ParseHead();
+  State AfterHead();
+  State FeedBody(const char* data, size_t size);
+  State FeedChunked(const char* data, size_t size);
+  State Finish();
+  bool AppendBody(const char* data, size_t size);  // false (and kRejected) past max_body
+
+  HttpLimits limits_;
+  State state_ = State::kHeaders;
+  std::string head_;
+  std::string body_;
+  uint64_t content_length_ = 0;
+  bool chunked_ = false;
+  bool gzip_ = false;
+  bool continue_pending_ = false;
+  // Chunked framing: what the next bytes are.
+  enum class ChunkPart { kSize, kData, kDataEnd, kTrailer } chunk_part_ = ChunkPart::kSize;
+  std::string chunk_line_;
+  uint64_t chunk_left_ = 0;
+  int reject_status_ = 0;
+  std::string reject_reason_;
+};
+
+// Routes framed requests with httplib's matching and answers with its serialisation. Unknown
+// paths 404, known paths with another method 405, every error with {"error": "..."}.
+class HttpRouter : private httplib::Server {
+ public:
+  using Handler =
+      std::function<void(const httplib::Request&, std::string_view body, httplib::Response&)>;
+  HttpRouter();
+  // `pattern` is an ECMAScript regex over the whole path. Registration order is match order.
+  void Post(const std::string& pattern, Handler handler);
+  void Get(const std::string& pattern, Handler handler);
+  // Full response bytes ("HTTP/1.1 ...", Connection: close) for one request.
+  std::string Handle(const std::string& head, std::string_view body, const std::string& peer_ip,
+                     int peer_port);
+
+ private:
+  void AllowOnly(const std::string& pattern, const std::string& allowed);
+  std::string_view current_body_;
+};
+
+// A complete error response for a request httplib never saw (framing rejects, timeouts).
+std::string ErrorResponse(int status, const std::string& reason);
+// {"error":"<reason>"} with JSON escaping.
+std::string ErrorBody(const std::string& reason);
+
+}  // namespace freenahi
+
+#endif  // FREENAHI_HTTP_H_
