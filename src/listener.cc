@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// Connection life: kReading (handshake, headers, body) → kWriting (the answer) → closed. One
+// request per connection (Connection: close): Powens posts one webhook per connection, and it
+// keeps the state machine small.
+#include "listener.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "log.h"
+
+namespace freenahi {
+namespace {
+
+constexpr size_t kReadChunk = 16384;
+
+Status SplitHostPort(const std::string& listen, std::string* host, std::string* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size())
+    return Status::InvalidArgument("listen " + listen + ": expected host:port");
+  *host = listen.substr(0, colon);
+  *port = listen.substr(colon + 1);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  return Status::Ok();
+}
+
+std::string PeerAddress(const sockaddr_storage& addr, int* port) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+    *port = ntohs(in->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+    *port = ntohs(in6->sin6_port);
+  }
+  return text;
+}
+
+bool IsLoopback(const sockaddr* addr) {
+  if (addr->sa_family == AF_INET)
+    return (ntohl(reinterpret_cast<const sockaddr_in*>(addr)->sin_addr.s_addr) >> 24) == 127;
+  if (addr->sa_family == AF_INET6)
+    return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr);
+  return false;
+}
+
+Result<UniqueFd> BindSocket(const addrinfo* ai) {
+  UniqueFd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+  if (!fd.valid()) return Status::IOError(std::string("socket: ") + strerror(errno));
+  int one = 1;
+  setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0)
+    return Status::IOError(std::string("bind: ") + strerror(errno));
+  if (listen(fd.get(), 64) != 0) return Status::IOError(std::string("listen: ") + strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+class Listener::Connection {
+ public:
+  Connection(Listener* owner, std::unique_ptr<Conn> conn, std::string peer_ip, int peer_port)
+      : owner_(owner), conn_(std::move(conn)), reader_(owner->options_.limits),
+        peer_ip_(std::move(peer_ip)), peer_port_(peer_port) {
+    int fd = conn_->fd();
+    owner_->loop_->AddFd(fd, EventLoop::kReadable, [this](unsigned) { Advance(); });
+    Rearm(owner_->options_.header_timeout_ms, "headers not received in time");
+  }
+  ~Connection() {
+    owner_->loop_->CancelTimer(timer_);
+    owner_->loop_->RemoveFd(conn_->fd());
+  }
+
+ private:
+  enum class Phase { kReading, kWriting, kDone };
+
+  void Rearm(int64_t delay_ms, const char* why) {
+    owner_->loop_->CancelTimer(timer_);
+    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] { OnTimeout(why); });
+  }
+
+  void OnTimeout(const char* why) {
+    timer_ = 0;
+    LOG_INFO("connection from %s: %s, closing", peer_ip_.c_str(), why);
+    if (phase_ == Phase::kReading && !handshake_seen_) return Finish();  // nothing to answer
+    if (phase_ == Phase::kReading) return Respond(ErrorResponse(408, why), /*after_timeout=*/true);
+    Finish();
+  }
+
+  // Runs whenever the socket is ready for what the last operation wanted.
+  void Advance() {
+    if (phase_ == Phase::kReading) ReadRequest();
+    if (phase_ == Phase::kWriting) WriteResponse();
+    if (phase_ == Phase::kDone) owner_->Close(conn_->fd());
+  }
+
+  void ReadRequest() {
+    char buffer[kReadChunk];
+    for (;;) {
+      if (!pending_continue_.empty() && !FlushContinue()) return;
+      Conn::IoResult r = conn_->Read(buffer, sizeof(buffer));
+      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
+      if (r.io == Conn::Io::kClosed) return Finish();
+      if (r.io == Conn::Io::kError) {
+        LOG_INFO("connection from %s: %s", peer_ip_.c_str(), conn_->last_error().c_str());
+        return Finish();
+      }
+      handshake_seen_ = true;
+      bool had_headers = reader_.headers_done();
+      RequestReader::State state = reader_.Feed(buffer, r.bytes);
+      if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
+      if (!had_headers && reader_.TakeContinueRequest()) pending_continue_ = "HTTP/1.1 100 Continue\r\n\r\n";
+      if (state == RequestReader::State::kRejected) {
+        LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
+                 reader_.reject_reason().c_str());
+        return Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()), false);
+      }
+      if (state == RequestReader::State::kComplete) {
+        std::string response = owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_);
+        std::string().swap(reader_.body());  // the body is in the inbox now: give the memory back
+        return Respond(std::move(response), false);
+      }
+    }
+  }
+
+  bool FlushContinue() {
+    Conn::IoResult r = conn_->Write(pending_continue_.data(), pending_continue_.size());
+    if (r.io == Conn::Io::kDone) {
+      pending_continue_.erase(0, r.bytes);
+      return pending_continue_.empty();
+    }
+    if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) Want(r.io);
+    else Finish();
+    return false;
+  }
+
+  void Respond(std::string response, bool after_timeout) {
+    out_ = std::move(response);
+    written_ = 0;
+    phase_ = Phase::kWriting;
+    Rearm(after_timeout ? 1000 : owner_->options_.body_timeout_ms, "answer not taken");
+    owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kWritable);
+  }
+
+  void WriteResponse() {
+    while (written_ < out_.size()) {
+      Conn::IoResult r = conn_->Write(out_.data() + written_, out_.size() - written_);
+      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
+      if (r.io != Conn::Io::kDone) return Finish();
+      written_ += r.bytes;
+    }
+    Finish();
+  }
+
+  void Want(Conn::Io io) {
+    owner_->loop_->UpdateFd(conn_->fd(), io == Conn::Io::kWantRead ? EventLoop::kReadable
+                                                                   : EventLoop::kWritable);
+  }
+
+  void Finish() {
+    phase_ = Phase::kDone;
+    owner_->loop_->UpdateFd(conn_->fd(), 0);
+    owner_->Close(conn_->fd());
+  }
+
+  Listener* owner_;
+  std::unique_ptr<Conn> conn_;
+  RequestReader reader_;
+  std::string peer_ip_;
+  int peer_port_;
+  Phase phase_ = Phase::kReading;
+  bool handshake_seen_ = false;  // a first byte of application data arrived
+  std::string pending_continue_;
+  std::string out_;
+  size_t written_ = 0;
+  EventLoop::TimerId timer_ = 0;
+};
+
+Result<std::unique_ptr<Listener>> Listener::Start(EventLoop* loop, const std::string& listen,
+                                                  HttpRouter* router,
+                                                  std::shared_ptr<TlsServerContext> tls,
+                                                  const ListenerOptions& options) {
+  std::string host, port;
+  FREENAHI_RETURN_IF_ERROR(SplitHostPort(listen, &host, &port));
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
+  if (rc != 0) return Status::InvalidArgument("listen " + listen + ": " + gai_strerror(rc));
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, freeaddrinfo);
+  Result<UniqueFd> fd = BindSocket(found);
+  if (!fd.ok()) return fd.status().WithContext("listen " + listen);
+  std::unique_ptr<Listener> listener(new Listener(loop, router));  // private constructor
+  listener->loopback_ = IsLoopback(found->ai_addr);
+  listener->listen_fd_ = std::move(*fd);
+  sockaddr_storage bound{};
+  socklen_t len = sizeof(bound);
+  getsockname(listener->listen_fd_.get(), reinterpret_cast<sockaddr*>(&bound), &len);
+  PeerAddress(bound, &listener->port_);
+  listener->Reconfigure(std::move(tls), options);
+  Listener* self = listener.get();
+  loop->AddFd(self->listen_fd_.get(), EventLoop::kReadable, [self](unsigned) { self->OnAcceptable(); });
+  return listener;
+}
+
+Listener::~Listener() {
+  loop_->CancelTimer(sweep_timer_);
+  if (listen_fd_.valid()) loop_->RemoveFd(listen_fd_.get());
+}
+
+void Listener::Reconfigure(std::shared_ptr<TlsServerContext> tls, const ListenerOptions& options) {
+  tls_ = std::move(tls);
+  options_ = options;
+  UpdateAcceptInterest();
+}
+
+void Listener::StopAccepting() {
+  if (!listen_fd_.valid()) return;
+  loop_->RemoveFd(listen_fd_.get());
+  listen_fd_.Reset();
+}
+
+void Listener::UpdateAcceptInterest() {
+  if (!listen_fd_.valid()) return;
+  bool room = connections_.size() < options_.max_connections;
+  loop_->UpdateFd(listen_fd_.get(), room ? unsigned{EventLoop::kReadable} : 0u);
+}
+
+void Listener::OnAcceptable() {
+  while (listen_fd_.valid() && connections_.size() < options_.max_connections) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof(peer);
+    UniqueFd fd(accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &len,
+                        SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!fd.valid()) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+        LOG_WARN("accept: %s", strerror(errno));  // EMFILE and friends: try again next pass
+      break;
+    }
+    int one = 1;
+    setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    int peer_port = 0;
+    std::string peer_ip = PeerAddress(peer, &peer_port);
+    Accept(std::move(fd), peer_ip, peer_port);
+  }
+  UpdateAcceptInterest();
+}
+
+void Listener::Accept(UniqueFd fd, const std::string& peer_ip, int peer_port) {
+  int raw = fd.get();
+  std::unique_ptr<Conn> conn = tls_ ? tls_->Accept(std::move(fd)) : MakePlainConn(std::move(fd));
+  LOG_DEBUG("connection from %s:%d", peer_ip.c_str(), peer_port);
+  connections_[raw] = std::make_unique<Connection>(this, std::move(conn), peer_ip, peer_port);
+}
+
+void Listener::Close(int fd) {
+  auto it = connections_.find(fd);
+  if (it == connections_.end()) return;
+  closed_.push_back(std::move(it->second));
+  connections_.erase(it);
+  if (sweep_timer_ == 0) sweep_timer_ = loop_->AddTimer(0, [this] { Sweep(); });
+  UpdateAcceptInterest();
+}
+
+void Listener::Sweep() {
+  sweep_timer_ = 0;
+  closed_.clear();
+}
+
+}  // namespace freenahi

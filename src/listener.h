@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// The listening socket and its connections: accept, TLS or plain Conn, read one request through
+// RequestReader, answer through HttpRouter, close. Enforces the header deadline, body silence,
+// and the connection cap (past it, new clients wait in the kernel's backlog). Driven by the loop.
+#ifndef FREENAHI_LISTENER_H_
+#define FREENAHI_LISTENER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "event_loop.h"
+#include "http.h"
+#include "status.h"
+#include "tls.h"
+#include "unique_fd.h"
+
+namespace freenahi {
+
+struct ListenerOptions {
+  HttpLimits limits;
+  size_t max_connections = 32;
+  int64_t header_timeout_ms = 10000;  // accept → end of headers, TLS handshake included
+  int64_t body_timeout_ms = 30000;    // longest silence while the body arrives or the answer leaves
+};
+
+class Listener {
+ public:
+  // Binds `listen` ("host:port", "[v6]:port") and starts accepting in `loop`. `loop` and
+  // `router` must outlive the listener. `tls` null: plain HTTP.
+  static Result<std::unique_ptr<Listener>> Start(EventLoop* loop, const std::string& listen,
+                                                 HttpRouter* router,
+                                                 std::shared_ptr<TlsServerContext> tls,
+                                                 const ListenerOptions& options);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Applies to connections accepted from now on (SIGHUP).
+  void Reconfigure(std::shared_ptr<TlsServerContext> tls, const ListenerOptions& options);
+  // Closes the listening socket; open connections finish their exchange.
+  void StopAccepting();
+  size_t active_connections() const { return connections_.size(); }
+  int port() const { return port_; }
+  // True when bound to 127.0.0.0/8 or ::1.
+  bool is_loopback() const { return loopback_; }
+
+  class Connection;  // one client; defined in listener.cc
+
+ private:
+  Listener(EventLoop* loop, HttpRouter* router) : loop_(loop), router_(router) {}
+  void OnAcceptable();
+  void Accept(UniqueFd fd, const std::string& peer_ip, int peer_port);
+  void Close(int fd);  // called by a Connection about itself: deferred to the sweep
+  void Sweep();
+  void UpdateAcceptInterest();
+
+  EventLoop* loop_;
+  HttpRouter* router_;
+  std::shared_ptr<TlsServerContext> tls_;
+  ListenerOptions options_;
+  UniqueFd listen_fd_;
+  int port_ = 0;
+  bool loopback_ = false;
+  std::map<int, std::unique_ptr<Connection>> connections_;
+  std::vector<std::unique_ptr<Connection>> closed_;  // destroyed by Sweep, outside their callbacks
+  EventLoop::TimerId sweep_timer_ = 0;
+};
+
+}  // namespace freenahi
+
+#endif  // FREENAHI_LISTENER_H_
