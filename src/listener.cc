@@ -214,6 +214,8 @@ Result<std::unique_ptr<Listener>> Listener::Start(EventLoop* loop, const std::st
   return listener;
 }
 
+Listener::Listener(EventLoop* loop, HttpRouter* router) : loop_(loop), router_(router) {}
+
 Listener::~Listener() {
   loop_->CancelTimer(sweep_timer_);
   if (listen_fd_.valid()) loop_->RemoveFd(listen_fd_.get());

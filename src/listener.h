@@ -49,7 +49,7 @@ class Listener {
   class Connection;  // one client; defined in listener.cc
 
  private:
-  Listener(EventLoop* loop, HttpRouter* router) : loop_(loop), router_(router) {}
+  Listener(EventLoop* loop, HttpRouter* router);
   void OnAcceptable();
   void Accept(UniqueFd fd, const std::string& peer_ip, int peer_port);
   void Close(int fd);  // called by a Connection about itself: deferred to the sweep
