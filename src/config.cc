@@ -1,1 +1,528 @@
 // SPDX-License-Identifier: MIT
+// INI text → Config through one static key table, which also renders the commented example file.
+// Knows nothing of what the values are for; serve, cli and `freenahi init` call it.
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
+#include "unique_fd.h"
+
+namespace freenahi {
+namespace {
+
+constexpr int64_t kKiB = 1024;
+constexpr int64_t kMiB = kKiB * 1024;
+constexpr int64_t kGiB = kMiB * 1024;
+const char* const kLevelNames[] = {"error", "warn", "info", "debug"};
+
+struct Key;
+// Parses `value` (already unquoted) into `config`; the error text is "<cause>", without the key.
+// Errors may quote the value; Parser::Assignment drops the cause for secret keys.
+using ParseFn = Status (*)(const Key& key, std::string_view value, Config* config);
+// The value as it is written back into an INI file.
+using FormatFn = std::string (*)(const Key& key, const Config& config);
+
+// One row of the table: a config key, where it lives in Config, and how it is read and written.
+struct Key {
+  const char* section;
+  const char* name;
+  const char* doc;  // comment lines for the rendered file, '\n'-separated
+  ParseFn parse;
+  FormatFn format;
+  std::string Config::*text = nullptr;  // string kinds
+  int64_t Config::*number = nullptr;    // integer and size kinds
+  bool Config::*flag = nullptr;         // bool kind
+  int64_t min = 0;                      // integer and size kinds: inclusive range
+  int64_t max = 0;
+  bool secret = false;  // never echoed in messages, written only when asked
+  bool path = false;    // resolved against the config file's directory when relative
+};
+
+std::string Quoted(std::string_view value) { return "'" + std::string(value) + "'"; }
+
+// Whole-string int64: an optional '-' and digits; false on '+', spaces, other text, overflow.
+bool ParseInt64(std::string_view text, int64_t* out) {
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end;
+}
+
+std::string FormatSize(int64_t bytes) {
+  if (bytes != 0 && bytes % kGiB == 0) return std::to_string(bytes / kGiB) + "GiB";
+  if (bytes != 0 && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + "MiB";
+  if (bytes != 0 && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + "KiB";
+  return std::to_string(bytes);
+}
+
+Status ParseText(const Key& key, std::string_view value, Config* config) {
+  config->*key.text = std::string(value);
+  return Status::Ok();
+}
+
+std::string FormatText(const Key& key, const Config& config) { return config.*key.text; }
+
+Status ParseLang(const Key& key, std::string_view value, Config* config) {
+  bool ok = value.size() >= 2 && value.size() <= 5;
+  for (char c : value) ok = ok && c >= 'a' && c <= 'z';
+  if (!ok)
+    return Status::InvalidArgument("not a language code (2-5 lowercase letters): " + Quoted(value));
+  return ParseText(key, value, config);
+}
+
+Status ParseBool(const Key& key, std::string_view value, Config* config) {
+  static const struct {
+    const char* text;
+    bool value;
+  } kWords[] = {{"on", true},  {"off", false}, {"true", true}, {"false", false},
+                {"yes", true}, {"no", false},  {"1", true},    {"0", false}};
+  for (const auto& word : kWords) {
+    if (value == word.text) {
+      config->*key.flag = word.value;
+      return Status::Ok();
+    }
+  }
+  return Status::InvalidArgument("not a boolean (on|off|true|false|yes|no|1|0): " + Quoted(value));
+}
+
+std::string FormatBool(const Key& key, const Config& config) {
+  return config.*key.flag ? "on" : "off";
+}
+
+Status ParseInt(const Key& key, std::string_view value, Config* config) {
+  int64_t n = 0;
+  if (!ParseInt64(value, &n)) return Status::InvalidArgument("not an integer: " + Quoted(value));
+  if (n < key.min || n > key.max) {
+    return Status::InvalidArgument("out of range " + std::to_string(key.min) + ".." +
+                                   std::to_string(key.max) + ": " + Quoted(value));
+  }
+  config->*key.number = n;
+  return Status::Ok();
+}
+
+std::string FormatInt(const Key& key, const Config& config) {
+  return std::to_string(config.*key.number);
+}
+
+// "<integer>[ ]<suffix>", suffix one of K KiB M MiB G GiB (all binary) or none for bytes.
+Status ParseSize(const Key& key, std::string_view value, Config* config) {
+  static const struct {
+    const char* suffix;
+    int64_t unit;
+  } kUnits[] = {{"", 1},       {"K", kKiB}, {"KiB", kKiB}, {"M", kMiB},
+                {"MiB", kMiB}, {"G", kGiB}, {"GiB", kGiB}};
+  std::string_view number = value.substr(0, value.find_first_not_of("0123456789"));
+  std::string_view suffix = value.substr(number.size());
+  while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
+  const int64_t* unit = nullptr;
+  for (const auto& u : kUnits) {
+    if (suffix == u.suffix) unit = &u.unit;
+  }
+  if (number.empty() || unit == nullptr) {
+    return Status::InvalidArgument("not a size: " + Quoted(value));
+  }
+  int64_t n = 0;  // too many digits for int64 is out of range, like a merely large number
+  if (!ParseInt64(number, &n) || n > key.max / *unit || n * *unit < key.min) {
+    return Status::InvalidArgument("out of range " + FormatSize(key.min) + ".." +
+                                   FormatSize(key.max) + ": " + Quoted(value));
+  }
+  config->*key.number = n * *unit;
+  return Status::Ok();
+}
+
+std::string FormatSizeKey(const Key& key, const Config& config) {
+  return FormatSize(config.*key.number);
+}
+
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_';
+}
+
+// "host:port" (host name or IPv4) or "[v6]:port", port 1..65535.
+Status ParseListen(const Key& key, std::string_view value, Config* config) {
+  const Status malformed =
+      Status::InvalidArgument("expected host:port or [v6]:port: " + Quoted(value));
+  std::string_view host;
+  std::string_view port;
+  if (!value.empty() && value.front() == '[') {
+    size_t close = value.find(']');
+    if (close == std::string_view::npos || value.substr(close + 1, 1) != ":") return malformed;
+    host = value.substr(1, close - 1);
+    port = value.substr(close + 2);
+    std::string address(host.substr(0, host.find('%')));  // a zone (%eth0) is not checked
+    in6_addr unused;
+    if (inet_pton(AF_INET6, address.c_str(), &unused) != 1) {
+      return Status::InvalidArgument("not an IPv6 address: " + Quoted(value));
+    }
+  } else {
+    size_t colon = value.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return malformed;
+    host = value.substr(0, colon);
+    port = value.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) {
+      return Status::InvalidArgument("an IPv6 address needs brackets, [v6]:port: " + Quoted(value));
+    }
+    for (char c : host) {
+      if (!IsHostChar(c)) return Status::InvalidArgument("not a host name: " + Quoted(value));
+    }
+  }
+  int64_t n = 0;
+  if (!ParseInt64(port, &n)) return Status::InvalidArgument("not a port: " + Quoted(value));
+  if (n < 1 || n > 65535) {
+    return Status::InvalidArgument("port out of range 1..65535: " + Quoted(value));
+  }
+  return ParseText(key, value, config);
+}
+
+Status ParseLevel(const Key&, std::string_view value, Config* config) {
+  if (!ParseLogLevel(std::string(value), &config->log_level)) {
+    return Status::InvalidArgument("not a log level (error|warn|info|debug): " + Quoted(value));
+  }
+  return Status::Ok();
+}
+
+std::string FormatLevel(const Key&, const Config& config) {
+  return kLevelNames[static_cast<int>(config.log_level)];
+}
+
+constexpr Key Text(const char* section, const char* name, std::string Config::*member,
+                   const char* doc, ParseFn parse = ParseText) {
+  Key key{section, name, doc, parse, FormatText};
+  key.text = member;
+  return key;
+}
+constexpr Key Secret(const char* section, const char* name, std::string Config::*member,
+                     const char* doc) {
+  Key key = Text(section, name, member, doc);
+  key.secret = true;
+  return key;
+}
+constexpr Key Path(const char* section, const char* name, std::string Config::*member,
+                   const char* doc) {
+  Key key = Text(section, name, member, doc);
+  key.path = true;
+  return key;
+}
+constexpr Key Int(const char* section, const char* name, int64_t Config::*member, int64_t min,
+                  int64_t max, const char* doc, ParseFn parse = ParseInt,
+                  FormatFn format = FormatInt) {
+  Key key{section, name, doc, parse, format};
+  key.number = member;
+  key.min = min;
+  key.max = max;
+  return key;
+}
+constexpr Key Size(const char* section, const char* name, int64_t Config::*member, int64_t min,
+                   int64_t max, const char* doc) {
+  return Int(section, name, member, min, max, doc, ParseSize, FormatSizeKey);
+}
+constexpr Key Bool(const char* section, const char* name, bool Config::*member, const char* doc) {
+  Key key{section, name, doc, ParseBool, FormatBool};
+  key.flag = member;
+  return key;
+}
+
+// Every key, in file order. Key names equal Config field names ([log] level → log_level).
+const Key kKeys[] = {
+    Text("powens", "domain", &Config::domain,
+         "Powens domain: \"name-sandbox\" or the full host \"name-sandbox.biapi.pro\"."),
+    Text("powens", "client_id", &Config::client_id, "Client id of the Powens application."),
+    Secret("powens", "client_secret", &Config::client_secret,
+           "Client secret of the Powens application. Secret."),
+    Secret("powens", "user_token", &Config::user_token,
+           "Permanent token of the Powens user. Powens sends it as the Bearer token of every\n"
+           "webhook. Secret."),
+    Secret("powens", "webhook_secret", &Config::webhook_secret,
+           "Webhook signing secret. When set, every webhook must carry a valid BI-Signature\n"
+           "(HMAC-SHA256); when empty, the Bearer token alone authenticates. Secret."),
+    Text("powens", "lang", &Config::lang,
+         "Language of the webview links: 2 to 5 lowercase letters (en, fr, de, ...).", ParseLang),
+    Int("powens", "signature_max_skew_s", &Config::signature_max_skew_s, 1, 86400,
+        "Largest accepted distance between BI-Signature-Date and now, in seconds."),
+    Text("server", "listen", &Config::listen,
+         "Address and port to listen on: host:port, or [v6]:port for IPv6 ([::1]:8443).",
+         ParseListen),
+    Bool("server", "tls", &Config::tls,
+         "Serve HTTPS (on) or plain HTTP (off, meant for loopback behind a reverse proxy).\n"
+         "Values: on|off, true|false, yes|no, 1|0."),
+    Path("server", "cert", &Config::cert,
+         "Server certificate chain (PEM file). Empty: a self-signed certificate is generated\n"
+         "on first start next to the database (freenahi-cert.pem). Set cert and key together."),
+    Path("server", "key", &Config::key,
+         "Private key of the certificate (PEM file). Empty: generated with the certificate\n"
+         "(freenahi-key.pem)."),
+    Size("server", "max_body", &Config::max_body, kKiB, kGiB,
+         "Largest request body, after gzip decoding. A first sync carries all history: MBs.\n"
+         "Bytes, or with a suffix: K/KiB, M/MiB, G/GiB (all powers of 1024)."),
+    Int("server", "max_header_bytes", &Config::max_header_bytes, 1024, 1048576,
+        "Largest request line plus headers, in bytes."),
+    Int("server", "max_connections", &Config::max_connections, 1, 4096,
+        "Connections served at once; more wait in the kernel's backlog."),
+    Int("server", "header_timeout_ms", &Config::header_timeout_ms, 100, 3600000,
+        "Milliseconds from accept to the end of the headers, TLS handshake included."),
+    Int("server", "body_timeout_ms", &Config::body_timeout_ms, 100, 3600000,
+        "Longest silence while a body arrives, in milliseconds."),
+    Path("store", "database", &Config::database,
+         "SQLite database file. Its directory also holds the generated certificate."),
+    Key{"log", "level", "Log level: error, warn, info or debug.", ParseLevel, FormatLevel},
+};
+constexpr size_t kNumKeys = sizeof(kKeys) / sizeof(kKeys[0]);
+
+std::string_view Trim(std::string_view s) {
+  const char* const kSpace = " \t\r\f\v";
+  size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
+}
+
+bool IsKeyName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!IsHostChar(c)) return false;
+  }
+  return true;
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string JoinPath(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+// Walks the lines of one file; holds the current section and where each key was last set.
+class Parser {
+ public:
+  Parser(const std::string& path, std::vector<std::string>* warnings)
+      : path_(path), warnings_(warnings) {}
+
+  Status Line(std::string_view line, int number);
+  Config& config() { return config_; }
+
+ private:
+  std::string Where(int number) const { return path_ + ":" + std::to_string(number) + ": "; }
+  void Warn(int number, const std::string& message) {
+    if (warnings_ != nullptr) warnings_->push_back(Where(number) + message);
+  }
+  Status Header(std::string_view line, int number);
+  Status Assignment(std::string_view line, int number);
+
+  const std::string& path_;
+  std::vector<std::string>* warnings_;
+  Config config_;
+  std::string section_;
+  bool in_section_ = false;
+  bool known_section_ = false;
+  int set_at_[kNumKeys] = {};  // line where each key was last set; 0: not set
+};
+
+Status Parser::Line(std::string_view line, int number) {
+  line = Trim(line);
+  if (line.empty() || line.front() == '#' || line.front() == ';') return Status::Ok();
+  if (line.front() == '[') return Header(line, number);
+  return Assignment(line, number);
+}
+
+Status Parser::Header(std::string_view line, int number) {
+  if (line.back() != ']' || line.size() < 3) {
+    return Status::InvalidArgument(Where(number) + "expected '[section]'");
+  }
+  section_ = std::string(Trim(line.substr(1, line.size() - 2)));
+  if (!IsKeyName(section_)) return Status::InvalidArgument(Where(number) + "expected '[section]'");
+  in_section_ = true;
+  known_section_ = false;
+  for (const Key& key : kKeys) known_section_ = known_section_ || section_ == key.section;
+  // Keys of an unknown section are ignored with this one warning, not one per key.
+  if (!known_section_) Warn(number, "unknown section [" + section_ + "]");
+  return Status::Ok();
+}
+
+Status Parser::Assignment(std::string_view line, int number) {
+  size_t equals = line.find('=');
+  std::string_view name = Trim(line.substr(0, equals));
+  if (equals == std::string_view::npos || !IsKeyName(name)) {
+    return Status::InvalidArgument(Where(number) + "expected 'key = value'");
+  }
+  if (!in_section_) return Status::InvalidArgument(Where(number) + "key outside of a section");
+  if (!known_section_) return Status::Ok();
+  std::string_view value = Trim(line.substr(equals + 1));
+  const std::string context = Where(number) + std::string(name) + ": ";
+  if (!value.empty() && value.front() == '"') {
+    if (value.size() < 2 || value.back() != '"') {
+      return Status::InvalidArgument(context + "missing closing '\"'");
+    }
+    value = value.substr(1, value.size() - 2);
+  }
+  for (size_t i = 0; i < kNumKeys; ++i) {
+    const Key& key = kKeys[i];
+    if (section_ != key.section || name != key.name) continue;
+    if (set_at_[i] != 0) {
+      Warn(number, "duplicate key '" + std::string(name) + "' in [" + section_ + "] (line " +
+                       std::to_string(set_at_[i]) + "), the last one wins");
+    }
+    set_at_[i] = number;
+    Status status = key.parse(key, value, &config_);
+    if (status.ok()) return status;
+    // The cause may quote the value, which must never reach a log for a secret.
+    return Status::InvalidArgument(context + (key.secret ? "invalid value" : status.message()));
+  }
+  Warn(number, "unknown key '" + std::string(name) + "' in [" + section_ + "]");
+  return Status::Ok();
+}
+
+// After all lines: relative paths against the file's directory, then cross-key checks.
+Status Finish(const std::string& path, Config* config) {
+  const std::string dir = DirName(path);
+  for (const Key& key : kKeys) {
+    if (!key.path) continue;
+    std::string& value = config->*key.text;
+    if (!value.empty() && value.front() != '/') value = JoinPath(dir, value);
+  }
+  if (config->cert.empty() != config->key.empty()) {
+    return Status::InvalidArgument(path + ": cert and key must be set together");
+  }
+  config->path = path;
+  return Status::Ok();
+}
+
+bool HasSecrets(const Config& config) {
+  for (const Key& key : kKeys) {
+    if (key.secret && !(config.*key.text).empty()) return true;
+  }
+  return false;
+}
+
+// A value as written after "key = ": quoted when a reader would otherwise change it.
+std::string RenderValue(const std::string& value) {
+  if (value.empty()) return value;
+  bool quote = value.front() == '"' || Trim(value).size() != value.size() ||
+               value.find_first_of("#;") != std::string::npos;
+  return quote ? "\"" + value + "\"" : value;
+}
+
+std::string RenderComment(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    size_t newline = text.find('\n');
+    out += "# " + std::string(text.substr(0, newline)) + "\n";
+    if (newline == std::string_view::npos) break;
+    text.remove_prefix(newline + 1);
+  }
+  return out;
+}
+
+std::string RenderKey(const Key& key, const Config& config, bool include_secrets) {
+  static const Config kDefaults;
+  std::string out = RenderComment(key.doc);
+  if (key.number != nullptr) {
+    out += "# Range: " + (key.parse == ParseSize ? FormatSize(key.min) : std::to_string(key.min)) +
+           ".." + (key.parse == ParseSize ? FormatSize(key.max) : std::to_string(key.max)) + "\n";
+  }
+  std::string default_value = key.format(key, kDefaults);
+  out += "# Default: " + (default_value.empty() ? "(empty)" : default_value) + "\n";
+  std::string value = key.format(key, config);
+  if (key.secret && !include_secrets) value.clear();
+  value = RenderValue(value);
+  out += std::string(key.name) + (value.empty() ? " =" : " = " + value) + "\n";
+  return out;
+}
+
+const char kRenderedHeader[] =
+    "# freenahi configuration.\n"
+    "#\n"
+    "# Syntax: [section] headers, key = value lines, and comment lines starting with '#' or ';'.\n"
+    "# There are no comments after a value: '#' and ';' belong to the value, so a secret may\n"
+    "# contain them. Put a value in double quotes to keep leading or trailing spaces.\n"
+    "# Relative paths (cert, key, database) are resolved against the directory of this file.\n"
+    "# This file holds secrets: keep it readable by its owner only (chmod 600).\n";
+
+}  // namespace
+
+std::string Config::CertPath() const {
+  return cert.empty() ? JoinPath(DirName(database), "freenahi-cert.pem") : cert;
+}
+
+std::string Config::KeyPath() const {
+  return cert.empty() ? JoinPath(DirName(database), "freenahi-key.pem") : key;
+}
+
+Result<Config> ParseConfig(std::string_view text, const std::string& path,
+                           std::vector<std::string>* warnings) {
+  Parser parser(path, warnings);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte order mark
+  int number = 0;
+  while (!text.empty()) {
+    size_t newline = text.find('\n');
+    FREENAHI_RETURN_IF_ERROR(parser.Line(text.substr(0, newline), ++number));
+    if (newline == std::string_view::npos) break;
+    text.remove_prefix(newline + 1);
+  }
+  FREENAHI_RETURN_IF_ERROR(Finish(path, &parser.config()));
+  return std::move(parser.config());
+}
+
+Result<Config> LoadConfig(const std::string& path, std::vector<std::string>* warnings) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) {
+      return Status::NotFound("config " + path +
+                              ": no such file (create one with `freenahi init`)");
+    }
+    return Status::IOError("config " + path + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) {
+    return Status::IOError("config " + path + ": " + std::strerror(errno));
+  }
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IOError("config " + path + ": " + std::strerror(errno));
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  Result<Config> config = ParseConfig(text, path, warnings);
+  if (config.ok() && warnings != nullptr && HasSecrets(*config) &&
+      (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+    warnings->push_back(path + ": readable by others (chmod 600 recommended)");
+  }
+  return config;
+}
+
+std::string ResolveConfigPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("FREENAHI_CONFIG");
+  if (env != nullptr && env[0] != '\0') return env;
+  return kDefaultConfigPath;
+}
+
+std::string RenderConfig(const Config& config, bool include_secrets) {
+  std::string out = kRenderedHeader;
+  const char* section = "";
+  for (const Key& key : kKeys) {
+    if (std::strcmp(section, key.section) != 0) {
+      section = key.section;
+      out += "\n[" + std::string(section) + "]\n";
+    } else {
+      out += "\n";
+    }
+    out += RenderKey(key, config, include_secrets);
+  }
+  return out;
+}
+
+}  // namespace freenahi
