@@ -97,8 +97,8 @@ Result<int64_t> ParseMinorUnits(std::string_view text, int precision) {
   const Status overflow = Status::InvalidArgument(Quote(text) + " is out of range");
   if (static_cast<int64_t>(d.digits.size()) + scale > 19) return overflow;
   // Magnitude in uint64 so that INT64_MIN (2^63) is representable.
-  const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) +
-                         (d.negative ? 1 : 0);
+  const uint64_t limit =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (d.negative ? 1 : 0);
   uint64_t magnitude = 0;
   for (char c : d.digits) {
     if (__builtin_mul_overflow(magnitude, uint64_t{10}, &magnitude) ||

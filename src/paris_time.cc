@@ -28,9 +28,9 @@ int DaysInMonth(int64_t y, int m) {
 int64_t DaysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;                                   // [0, 399]
+  const int64_t yoe = y - era * 400;                                    // [0, 399]
   const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          // [0, 146096]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 
@@ -104,8 +104,7 @@ bool ParseDate(std::string_view text, size_t* pos, Civil* c) {
     return false;
   }
   c->year = year;
-  return c->month >= 1 && c->month <= 12 && c->day >= 1 &&
-         c->day <= DaysInMonth(c->year, c->month);
+  return c->month >= 1 && c->month <= 12 && c->day >= 1 && c->day <= DaysInMonth(c->year, c->month);
 }
 
 // "HH:MM:SS" then an optional ".fff…" (ignored).

@@ -1,1 +1,504 @@
 // SPDX-License-Identifier: MIT
+// Tests for payload.cc: the Powens sample, the envelope, bad shapes with their JSON paths, and
+// every event's body shape.
+#include "payload.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "paris_time.h"
+
+namespace freenahi {
+namespace {
+
+std::string ReadSample(const std::string& name) {
+  std::ifstream in(std::string(FREENAHI_POWENS_SAMPLES) + "/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+UnixSeconds Utc(const char* text) {
+  Result<UnixSeconds> t = ParseUtcDatetime(text);
+  REQUIRE(t.ok());
+  return *t;
+}
+
+Payload MustParse(WebhookEvent event, std::string body) {
+  Result<Payload> p = ParsePayload(event, std::move(body));
+  INFO(p.status().message());
+  REQUIRE(p.ok());
+  return std::move(p).value();
+}
+
+std::string ErrorOf(WebhookEvent event, std::string body) {
+  Result<Payload> p = ParsePayload(event, std::move(body));
+  if (p.ok()) return "OK";
+  CHECK(p.status().code() == Status::Code::kInvalidArgument);
+  return p.status().message();
+}
+
+// A connection_synced body with one account holding `account_fields` and `transaction`.
+std::string SyncedBody(const std::string& account_fields, const std::string& transaction) {
+  return R"({"id_webhook_data": 1, "user": {"id": 7}, "connection": {"id": 3, "accounts": [)"
+         R"({"id": 10, )" +
+         account_fields + R"( "transactions": [)" + transaction + "]}]}}";
+}
+
+TEST_CASE("payload: connection_synced sample parses to concrete records", "[payload]") {
+  Payload p =
+      MustParse(WebhookEvent::kConnectionSynced, ReadSample("connection_synced_basic.json"));
+  CHECK(p.event == WebhookEvent::kConnectionSynced);
+  CHECK(p.webhook_id == 5550001);
+  REQUIRE(p.user);
+  CHECK(p.user->id == 1042);
+  CHECK(p.user->platform == "sharedAccess");
+  CHECK(p.user->signin == Utc("2024-03-01 08:12:44"));  // Paris winter: UTC+1
+  REQUIRE(p.connection);
+  const Connection& c = *p.connection;
+  CHECK(c.id == 317);
+  CHECK(c.user_id == 1042);
+  CHECK(c.connector_id == 40);
+  CHECK(c.connector_uuid == "7c1e5b8a-2f44-4d1b-9e3a-6b0f2d9c1a57");
+  CHECK(c.connector_name == "Connecteur de test");
+  CHECK_FALSE(c.state);
+  CHECK_FALSE(c.error_message);
+  CHECK(c.last_update == Utc("2024-03-14 07:02:11"));
+  CHECK(c.created == Utc("2024-03-01 08:15:03"));
+  CHECK(c.active);
+  REQUIRE(c.accounts.size() == 2);
+  CHECK(p.account == std::nullopt);
+}
+
+TEST_CASE("payload: sample accounts carry balances in minor units", "[payload]") {
+  Payload p =
+      MustParse(WebhookEvent::kConnectionSynced, ReadSample("connection_synced_basic.json"));
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.id == 2881);
+  CHECK(a.connection_id == 317);
+  CHECK(a.user_id == 1042);
+  CHECK(a.number == "00012345678");
+  CHECK(a.original_name == "COMPTE DE DEPOT");
+  CHECK(a.name == "Compte de dépôt");
+  CHECK(a.iban == "FR7630001007941234567890185");
+  CHECK(a.type == "checking");
+  CHECK(a.usage == "PRIV");
+  CHECK(a.currency.code == "EUR");
+  CHECK(a.currency.precision == 2);
+  CHECK(a.balance_minor == 152347);
+  CHECK(a.coming_minor == -4290);
+  CHECK(a.last_update == Utc("2024-03-14 07:02:09"));
+  CHECK_FALSE(a.deleted);
+  CHECK_FALSE(a.disabled);
+  CHECK_FALSE(a.loan);
+  CHECK(a.transactions.size() == 5);
+  const Account& livret = p.connection->accounts[1];
+  CHECK(livret.id == 2882);
+  CHECK(livret.balance_minor == 820000);
+  CHECK_FALSE(livret.coming_minor);
+  CHECK(livret.iban.empty());
+  REQUIRE(livret.transactions.size() == 2);
+  CHECK(livret.transactions[0].value_minor == 6150);
+  CHECK(livret.transactions[0].account_id == 2882);
+}
+
+TEST_CASE("payload: sample transactions keep values, dates and counterparties", "[payload]") {
+  Payload p =
+      MustParse(WebhookEvent::kConnectionSynced, ReadSample("connection_synced_basic.json"));
+  const std::vector<Transaction>& txs = p.connection->accounts[0].transactions;
+  const Transaction& card = txs[0];
+  CHECK(card.id == 90001);
+  CHECK(card.account_id == 2881);
+  CHECK(card.value_minor == -4290);
+  CHECK(card.coming);
+  CHECK(card.active);
+  CHECK(card.date == "2024-03-15");
+  CHECK(card.rdate == "2024-03-13");
+  CHECK_FALSE(card.vdate);
+  CHECK(card.application_date == "2024-03-15");
+  CHECK_FALSE(card.datetime);
+  CHECK(card.type == "card");
+  CHECK(card.card == "XXXXXXXXXXXX4821");
+  CHECK_FALSE(card.counterparty);
+  CHECK(card.categories.empty());
+  CHECK(card.last_update == Utc("2024-03-14 07:01:55"));
+
+  const Transaction& salary = txs[1];
+  CHECK(salary.id == 90002);
+  CHECK(salary.value_minor == 245000);
+  CHECK_FALSE(salary.coming);
+  CHECK(salary.wording == "ACME INDUSTRIES SAS");
+  CHECK(salary.simplified_wording == "ACME INDUSTRIES SAS");
+  REQUIRE(salary.counterparty);
+  CHECK(salary.counterparty->label == "ACME INDUSTRIES SAS");
+  CHECK(salary.counterparty->account_scheme_name == "iban");
+  CHECK(salary.counterparty->account_identification == "FR7612739000709876543210987");
+  CHECK(salary.counterparty->type == "debtor");
+  REQUIRE(salary.categories.size() == 1);
+  CHECK(salary.categories[0].code == "salary");
+  CHECK(salary.categories[0].parent_code == "income");
+  CHECK_FALSE(salary.gross_value_minor);
+
+  CHECK(txs[2].value_minor == -6499);
+  CHECK(txs[2].counterparty->account_scheme_name.empty());  // null → empty
+  CHECK(txs[3].value_minor == -1850);
+  CHECK(txs[3].original_value == "-15.8");
+  CHECK(txs[3].original_currency == "GBP");
+  CHECK(txs[4].deleted == Utc("2024-03-14 07:01:57"));
+}
+
+TEST_CASE("payload: envelope reads the idempotency key and the user", "[payload]") {
+  struct {
+    const char* body;
+    std::optional<int64_t> webhook_id, user_id;
+  } const kCases[] = {
+      {R"({"id_webhook_data": 5, "user": {"id": 1042}})", 5, 1042},
+      {R"({"id_webhook_data": "6", "id_user": 9})", 6, 9},
+      {R"({"id_webhook_data": 7, "connection": {"id": 3, "id_user": 11}})", 7, 11},
+      {R"({"user": {"id": 1}, "id_user": 2, "connection": {"id_user": 3}})", std::nullopt, 1},
+      {R"({"id_user": 2, "connection": {"id_user": 3}})", std::nullopt, 2},
+      {R"({"account": {"id_user": 4}, "x": [{"id_webhook_data": 8}]})", std::nullopt, std::nullopt},
+      {R"({"user": [{"id": 1}], "data": {"user": {"id": 5}}})", std::nullopt, std::nullopt},
+      {R"({"id_webhook_data": 1.5, "user": {"id": null}})", std::nullopt, std::nullopt},
+      {R"({})", std::nullopt, std::nullopt},
+      {" \n{\"id_webhook_data\": 9223372036854775807}\n", INT64_MAX, std::nullopt},
+  };
+  for (const auto& c : kCases) {
+    INFO(c.body);
+    Result<Envelope> e = ParseEnvelope(c.body);
+    REQUIRE(e.ok());
+    CHECK(e->webhook_id == c.webhook_id);
+    CHECK(e->user_id == c.user_id);
+  }
+  Result<Envelope> sample = ParseEnvelope(ReadSample("connection_synced_basic.json"));
+  REQUIRE(sample.ok());
+  CHECK(sample->webhook_id == 5550001);
+  CHECK(sample->user_id == 1042);
+}
+
+TEST_CASE("payload: envelope rejects malformed JSON with its offset", "[payload]") {
+  struct {
+    std::string body;
+    const char* message;
+  } const kCases[] = {
+      {"", "malformed JSON at offset 0: The document is empty."},
+      {"{\"id_webhook_data\": 1",
+       "malformed JSON at offset 21: Missing a comma or '}' after an "
+       "object member."},
+      {"{\"a\": tru}", "malformed JSON at offset 9: Invalid value."},
+      {"{} {}",
+       "malformed JSON at offset 3: The document root must not be followed by other "
+       "values."},
+      {"  [1, 2]", "malformed JSON at offset 2: not a JSON object"},
+      {"42", "malformed JSON at offset 0: not a JSON object"},
+      {"\"text\"", "malformed JSON at offset 0: not a JSON object"},
+      {std::string("{\"a\": 1}\0", 9), "malformed JSON at offset 8: NUL byte"},
+      {"{\"a\": \"\xff\"}", "malformed JSON at offset 7: Invalid encoding in string."},
+  };
+  for (const auto& c : kCases) {
+    INFO(c.body);
+    Result<Envelope> e = ParseEnvelope(c.body);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.status().code() == Status::Code::kInvalidArgument);
+    CHECK(e.status().message() == c.message);
+    // The full parse gives the same verdict.
+    CHECK(ErrorOf(WebhookEvent::kConnectionSynced, c.body) == c.message);
+  }
+}
+
+TEST_CASE("payload: deep nesting neither crashes the envelope nor the parser", "[payload]") {
+  std::string body = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Result<Envelope> e = ParseEnvelope(body);
+  REQUIRE(e.ok());
+  CHECK_FALSE(e->webhook_id);
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced, body) == "connection: missing");
+}
+
+TEST_CASE("payload: bad shapes are reported with their JSON path", "[payload]") {
+  const std::string tx_ok = R"("date": "2024-03-15", "value": 1)";
+  struct {
+    std::string body;
+    const char* message;
+  } const kCases[] = {
+      {R"({"id_webhook_data": 1})", "connection: missing"},
+      {R"({"connection": []})", "connection: expected an object, got an array"},
+      {R"({"connection": {"accounts": []}})", "connection.id: missing"},
+      {R"({"connection": {"id": null}})", "connection.id: missing"},
+      {R"({"connection": {"id": 1.5}})", "connection.id: not an integer: \"1.5\""},
+      {R"({"connection": {"id": "abc"}})", "connection.id: not an integer: \"abc\""},
+      {R"({"connection": {"id": true}})", "connection.id: expected a scalar, got a boolean"},
+      {R"({"id_webhook_data": "x", "connection": {"id": 1}})",
+       "id_webhook_data: not an integer: \"x\""},
+      {R"({"user": {"id": 1, "signin": "yesterday"}, "connection": {"id": 1}})",
+       "user.signin: not a datetime (YYYY-MM-DD HH:MM:SS): \"yesterday\""},
+      {R"({"connection": {"id": 1, "accounts": {}}})",
+       "connection.accounts: expected an array, got an object"},
+      {R"({"connection": {"id": 1, "accounts": [{"id": 2}, 3]}})",
+       "connection.accounts[1]: expected an object, got a string"},
+      {R"({"connection": {"id": 1, "active": "maybe"}})",
+       "connection.active: expected a boolean, got a string"},
+      {SyncedBody(R"("balance": "1,5",)", ""),
+       "connection.accounts[0].balance: not a decimal number: \"1,5\""},
+      {SyncedBody(R"("currency": {"id": "EUR", "precision": 19},)", ""),
+       "connection.accounts[0].currency.precision: out of range 0..18: 19"},
+      {SyncedBody("", "{" + tx_ok + "}"), "connection.accounts[0].transactions[0].id: missing"},
+      {SyncedBody("", R"({"id": 1, "value": 1})"),
+       "connection.accounts[0].transactions[0].date: missing"},
+      {SyncedBody("", R"({"id": 1, "date": "2024-03-15"})"),
+       "connection.accounts[0].transactions[0].value: missing"},
+      {SyncedBody("", R"({"id": 1, "date": "2024-03-15", "value": null})"),
+       "connection.accounts[0].transactions[0].value: missing"},
+      {SyncedBody("", R"({"id": 1, "date": "2024-02-30", "value": 1})"),
+       "connection.accounts[0].transactions[0].date: not a date (YYYY-MM-DD): \"2024-02-30\""},
+      {SyncedBody(
+           "", R"({"id": 1, )" + tx_ok + R"(}, {"id": 2, "date": "2024-03-15", "value": 0.125})"),
+       "connection.accounts[0].transactions[1].value: \"0.125\" has more than 2 decimals"},
+      {SyncedBody("", R"({"id": 1, "value": 1e30, "date": "2024-03-15"})"),
+       "connection.accounts[0].transactions[0].value: \"1e30\" is out of range"},
+      {SyncedBody("", R"({"id": 1, )" + tx_ok + R"(, "counterparty": "ACME"})"),
+       "connection.accounts[0].transactions[0].counterparty: expected an object, got a string"},
+      {SyncedBody("", R"({"id": 1, )" + tx_ok + R"(, "categories": [{"code": ["x"]}]})"),
+       "connection.accounts[0].transactions[0].categories[0].code: expected a scalar, got an "
+       "array"},
+      {SyncedBody("", R"({"id": 1, )" + tx_ok + R"(, "datetime": "2024-03-15 25:00:00"})"),
+       "connection.accounts[0].transactions[0].datetime: not a datetime (YYYY-MM-DD HH:MM:SS): "
+       "\"2024-03-15 25:00:00\""},
+      {SyncedBody(R"("investments": [{"id": 5, "quantity": "1/3"}],)", ""),
+       "connection.accounts[0].investments[0].quantity: not a decimal number: \"1/3\""},
+      {SyncedBody(R"("loan": {"rate": "x"},)", ""),
+       "connection.accounts[0].loan.rate: not a decimal number: \"x\""},
+      {SyncedBody(R"("loan": {"nb_payments_left": 1.5},)", ""),
+       "connection.accounts[0].loan.nb_payments_left: not an integer: \"1.5\""},
+  };
+  for (const auto& c : kCases) {
+    INFO(c.body);
+    CHECK(ErrorOf(WebhookEvent::kConnectionSynced, c.body) == c.message);
+  }
+}
+
+TEST_CASE("payload: amounts and ids given as JSON strings are accepted", "[payload]") {
+  Payload p =
+      MustParse(WebhookEvent::kConnectionSynced,
+                SyncedBody(R"("balance": "1523.47", "coming": "-42.9", "id_connection": "3",)",
+                           R"({"id": "90001", "date": "2024-03-15", "value": "12.30",
+                     "gross_value": "12.3", "coming": "1"})"));
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.balance_minor == 152347);
+  CHECK(a.coming_minor == -4290);
+  CHECK(a.connection_id == 3);
+  REQUIRE(a.transactions.size() == 1);
+  CHECK(a.transactions[0].id == 90001);
+  CHECK(a.transactions[0].value_minor == 1230);
+  CHECK(a.transactions[0].gross_value_minor == 1230);
+  CHECK(a.transactions[0].coming);
+}
+
+TEST_CASE("payload: precision comes from the currency, wherever it sits", "[payload]") {
+  // Transactions before the currency in key order; precision 3 (a dinar) and 0 (a yen).
+  Payload p = MustParse(WebhookEvent::kConnectionSynced,
+                        R"({"connection": {"id": 3, "id_user": 8, "accounts": [
+           {"transactions": [{"id": 1, "date": "2024-01-02", "value": -1.5}], "id": 10,
+            "balance": 12.345, "currency": {"precision": 3, "id": "KWD"}},
+           {"id": 11, "currency": {"id": "JPY", "precision": 0}, "balance": 1200,
+            "transactions": [{"id": 2, "date": "2024-01-02", "value": 300, "id_account": 99}]},
+           {"id": 12, "currency": "USD", "balance": 1}]}})");
+  const std::vector<Account>& accounts = p.connection->accounts;
+  REQUIRE(accounts.size() == 3);
+  CHECK(accounts[0].currency.code == "KWD");
+  CHECK(accounts[0].balance_minor == 12345);
+  CHECK(accounts[0].transactions[0].value_minor == -1500);
+  CHECK(accounts[0].transactions[0].account_id == 10);  // from the enclosing account
+  CHECK(accounts[0].connection_id == 3);                // from the connection
+  CHECK(accounts[0].user_id == 8);
+  CHECK(accounts[1].balance_minor == 1200);
+  CHECK(accounts[1].transactions[0].value_minor == 300);
+  CHECK(accounts[1].transactions[0].account_id == 99);  // its own wins
+  CHECK(accounts[2].currency.code == "USD");
+  CHECK(accounts[2].currency.precision == 2);
+  CHECK(accounts[2].balance_minor == 100);
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced,
+                R"({"connection": {"id": 3, "accounts": [{"id": 1, "balance": 1.5,
+                    "currency": {"id": "JPY", "precision": 0}}]}})") ==
+        "connection.accounts[0].balance: \"1.5\" has more than 0 decimals");
+}
+
+TEST_CASE("payload: transaction datetimes are UTC, the others Paris time", "[payload]") {
+  Payload p = MustParse(
+      WebhookEvent::kConnectionSynced,
+      SyncedBody(R"("last_update": "2024-07-01 12:00:00", "disabled": "2024-01-15 12:00:00",)",
+                 R"({"id": 1, "date": "2024-07-01", "value": 1,
+                     "datetime": "2024-07-01 12:00:00", "last_update": "2024-10-27 02:30:00",
+                     "deleted": "2024-07-01T12:00:00Z", "vdate": "2024-07-02 00:00:00"})"));
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.last_update == Utc("2024-07-01 10:00:00"));
+  CHECK(a.disabled == Utc("2024-01-15 11:00:00"));
+  const Transaction& t = a.transactions[0];
+  CHECK(t.datetime == Utc("2024-07-01 12:00:00"));
+  CHECK(t.last_update == Utc("2024-10-27 00:30:00"));
+  CHECK(t.deleted == Utc("2024-07-01 12:00:00"));  // an explicit Z stays UTC
+  CHECK(t.vdate == "2024-07-02");                  // a date is cut, never shifted
+}
+
+TEST_CASE("payload: loan fields", "[payload]") {
+  Payload p = MustParse(WebhookEvent::kConnectionSynced,
+                        SyncedBody(R"("type": "loan", "balance": -150000.5, "loan": {
+          "total_amount": 200000, "available_amount": "0", "used_amount": 150000.50,
+          "next_payment_amount": 1234.56, "next_payment_date": "2024-04-05",
+          "subscription_date": "2019-04-05", "maturity_date": "2039-04-05", "rate": 1.350,
+          "nb_payments_left": 181, "nb_payments_total": "240", "duration": 240,
+          "type": "mortgage", "insurance_label": "ignored"},)",
+                                   ""));
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.balance_minor == -15000050);
+  REQUIRE(a.loan);
+  const Loan& l = *a.loan;
+  CHECK(l.total_amount_minor == 20000000);
+  CHECK(l.available_amount_minor == 0);
+  CHECK(l.used_amount_minor == 15000050);
+  CHECK(l.next_payment_amount_minor == 123456);
+  CHECK(l.next_payment_date == "2024-04-05");
+  CHECK(l.subscription_date == "2019-04-05");
+  CHECK(l.maturity_date == "2039-04-05");
+  CHECK(l.rate == "1.35");
+  CHECK(l.nb_payments_left == 181);
+  CHECK(l.nb_payments_total == 240);
+  CHECK(l.duration == 240);
+  CHECK(l.type == "mortgage");
+}
+
+TEST_CASE("payload: investment fields", "[payload]") {
+  Payload p =
+      MustParse(WebhookEvent::kConnectionSynced, SyncedBody(R"("type": "pea", "investments": [
+          {"id": 501, "label": "ETF MSCI World", "code": "FR0010315770", "code_type": "ISIN",
+           "quantity": 12.5000, "unitprice": 25.123456, "unitvalue": "31.2", "valuation": 390.0,
+           "diff": -12.34, "vdate": "2024-03-13", "last_update": "2024-03-14 08:02:09",
+           "deleted": null},
+          {"id": 502, "id_account": 77, "valuation": null, "quantity": 1e-3}],)",
+                                                            ""));
+  const std::vector<Investment>& inv = p.connection->accounts[0].investments;
+  REQUIRE(inv.size() == 2);
+  CHECK(inv[0].id == 501);
+  CHECK(inv[0].account_id == 10);
+  CHECK(inv[0].label == "ETF MSCI World");
+  CHECK(inv[0].code == "FR0010315770");
+  CHECK(inv[0].code_type == "ISIN");
+  CHECK(inv[0].quantity == "12.5");
+  CHECK(inv[0].unitprice == "25.123456");
+  CHECK(inv[0].unitvalue == "31.2");
+  CHECK(inv[0].valuation_minor == 39000);
+  CHECK(inv[0].diff_minor == -1234);
+  CHECK(inv[0].vdate == "2024-03-13");
+  CHECK(inv[0].last_update == Utc("2024-03-14 07:02:09"));
+  CHECK_FALSE(inv[0].deleted);
+  CHECK(inv[1].account_id == 77);
+  CHECK(inv[1].valuation_minor == 0);
+  CHECK(inv[1].quantity == "0.001");
+  CHECK_FALSE(inv[1].unitprice);
+}
+
+TEST_CASE("payload: failed sync keeps the connection state", "[payload]") {
+  Payload p = MustParse(
+      WebhookEvent::kConnectionSynced,
+      R"({"id_webhook_data": 2, "id_user": 5, "connection": {"id": 3, "state": "SCARequired",
+          "error_message": "Validez dans l'appli", "active": false, "connector": {"id": 40}}})");
+  REQUIRE(p.connection);
+  CHECK(p.connection->state == "SCARequired");
+  CHECK(p.connection->error_message == "Validez dans l'appli");
+  CHECK_FALSE(p.connection->active);
+  CHECK(p.connection->connector_id == 40);
+  CHECK(p.connection->user_id == 5);  // top-level id_user
+  CHECK(p.connection->accounts.empty());
+  CHECK_FALSE(p.user);
+}
+
+TEST_CASE("payload: accounts_fetched has the connection_synced shape", "[payload]") {
+  Payload p = MustParse(WebhookEvent::kAccountsFetched, ReadSample("connection_synced_basic.json"));
+  CHECK(p.event == WebhookEvent::kAccountsFetched);
+  REQUIRE(p.connection);
+  CHECK(p.connection->accounts.size() == 2);
+}
+
+TEST_CASE("payload: connection_deleted, nested or at top level", "[payload]") {
+  Payload nested = MustParse(WebhookEvent::kConnectionDeleted,
+                             R"({"id_webhook_data": 3, "connection": {"id": 317, "id_user": 1042,
+                                 "deleted": "2024-03-20 10:00:00"}})");
+  CHECK(nested.webhook_id == 3);
+  REQUIRE(nested.connection);
+  CHECK(nested.connection->id == 317);
+  CHECK(nested.connection->user_id == 1042);
+  Payload flat = MustParse(WebhookEvent::kConnectionDeleted,
+                           R"({"id_webhook_data": 4, "id": 318, "id_user": 1042})");
+  REQUIRE(flat.connection);
+  CHECK(flat.connection->id == 318);
+  CHECK(flat.connection->user_id == 1042);
+  CHECK_FALSE(flat.account);
+  CHECK(ErrorOf(WebhookEvent::kConnectionDeleted, R"({"id_webhook_data": 4})") ==
+        "connection: missing");
+}
+
+TEST_CASE("payload: account events, nested or at top level", "[payload]") {
+  const std::string account =
+      R"("id": 2881, "id_connection": 317, "balance": 10.5, "disabled": "2024-03-20 10:00:00",
+         "transactions": [{"id": 1, "date": "2024-03-19", "value": -2}])";
+  for (WebhookEvent event : {WebhookEvent::kAccountSynced, WebhookEvent::kAccountEnabled,
+                             WebhookEvent::kAccountDisabled}) {
+    INFO(WebhookEventName(event));
+    for (const std::string& body :
+         {R"({"id_webhook_data": 5, "user": {"id": 1042}, "account": {)" + account + "}}",
+          R"({"id_webhook_data": 5, "id_user": 1042, )" + account + "}"}) {
+      INFO(body);
+      Payload p = MustParse(event, body);
+      CHECK(p.event == event);
+      CHECK(p.webhook_id == 5);
+      CHECK_FALSE(p.connection);
+      REQUIRE(p.account);
+      CHECK(p.account->id == 2881);
+      CHECK(p.account->connection_id == 317);
+      CHECK(p.account->user_id == 1042);
+      CHECK(p.account->balance_minor == 1050);
+      CHECK(p.account->disabled == Utc("2024-03-20 09:00:00"));
+      REQUIRE(p.account->transactions.size() == 1);
+      CHECK(p.account->transactions[0].account_id == 2881);
+      CHECK(p.account->transactions[0].value_minor == -200);
+    }
+    CHECK(ErrorOf(event, R"({"id_webhook_data": 5})") == "account: missing");
+    CHECK(ErrorOf(event, R"({"account": {"id_connection": 1}})") == "account.id: missing");
+  }
+}
+
+TEST_CASE("payload: user_deleted, nested or at top level", "[payload]") {
+  Payload nested = MustParse(WebhookEvent::kUserDeleted,
+                             R"({"id_webhook_data": 6, "user": {"id": 1042,
+                                 "signin": "2024-07-01 12:00:00", "platform": "web"}})");
+  REQUIRE(nested.user);
+  CHECK(nested.user->id == 1042);
+  CHECK(nested.user->signin == Utc("2024-07-01 10:00:00"));
+  CHECK(nested.user->platform == "web");
+  CHECK_FALSE(nested.connection);
+  Payload flat = MustParse(WebhookEvent::kUserDeleted, R"({"id_webhook_data": 7, "id": 1043})");
+  REQUIRE(flat.user);
+  CHECK(flat.user->id == 1043);
+  Payload by_id_user =
+      MustParse(WebhookEvent::kUserDeleted, R"({"id_webhook_data": 8, "id_user": 1044})");
+  REQUIRE(by_id_user.user);
+  CHECK(by_id_user.user->id == 1044);
+  CHECK(ErrorOf(WebhookEvent::kUserDeleted, R"({"id_webhook_data": 9})") == "user: missing");
+  CHECK(ErrorOf(WebhookEvent::kUserDeleted, R"({"user": {"platform": "web"}})") ==
+        "user.id: missing");
+}
+
+TEST_CASE("payload: unknown fields and escaped strings", "[payload]") {
+  Payload p = MustParse(
+      WebhookEvent::kConnectionSynced,
+      SyncedBody(R"("name": "Caf\u00e9 \"Le Zinc\"\n", "extra": {"deep": [1, {"x": null}]},)",
+                 R"({"id": 1, "date": "2024-03-15", "value": -0.1, "future_field": [true]})"));
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.name == "Café \"Le Zinc\"\n");
+  CHECK(a.transactions[0].value_minor == -10);
+}
+
+}  // namespace
+}  // namespace freenahi
