@@ -19,6 +19,11 @@ namespace freenahi {
 namespace {
 
 constexpr size_t kReadChunk = 16384;
+// After answering a request that was not read to its end (413, 408, ...), keep reading and
+// discarding for a while: closing with unread input makes the kernel send a reset, which can
+// destroy the answer before the client reads it.
+constexpr int64_t kLingerMs = 2000;
+constexpr size_t kLingerMaxBytes = 1 << 20;
 
 Status SplitHostPort(const std::string& listen, std::string* host, std::string* port) {
   size_t colon = listen.rfind(':');
@@ -81,7 +86,7 @@ class Listener::Connection {
   }
 
  private:
-  enum class Phase { kReading, kWriting, kDone };
+  enum class Phase { kReading, kWriting, kLingering, kDone };
 
   void Rearm(int64_t delay_ms, const char* why) {
     owner_->loop_->CancelTimer(timer_);
@@ -93,6 +98,7 @@ class Listener::Connection {
     LOG_INFO("connection from %s: %s, closing", peer_ip_.c_str(), why);
     if (phase_ == Phase::kReading && !handshake_seen_) return Finish();  // nothing to answer
     if (phase_ == Phase::kReading) return Respond(ErrorResponse(408, why), /*after_timeout=*/true);
+    if (phase_ == Phase::kLingering) return Finish();
     Finish();
   }
 
@@ -100,6 +106,7 @@ class Listener::Connection {
   void Advance() {
     if (phase_ == Phase::kReading) ReadRequest();
     if (phase_ == Phase::kWriting) WriteResponse();
+    if (phase_ == Phase::kLingering) Linger();
     if (phase_ == Phase::kDone) owner_->Close(conn_->fd());
   }
 
@@ -122,6 +129,7 @@ class Listener::Connection {
       if (state == RequestReader::State::kRejected) {
         LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
                  reader_.reject_reason().c_str());
+        linger_ = true;
         return Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()), false);
       }
       if (state == RequestReader::State::kComplete) {
@@ -158,7 +166,21 @@ class Listener::Connection {
       if (r.io != Conn::Io::kDone) return Finish();
       written_ += r.bytes;
     }
-    Finish();
+    if (!linger_) return Finish();
+    phase_ = Phase::kLingering;
+    Rearm(kLingerMs, "lingering close");
+    owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kReadable);
+  }
+
+  void Linger() {
+    char buffer[kReadChunk];
+    for (;;) {
+      Conn::IoResult r = conn_->Read(buffer, sizeof(buffer));
+      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
+      if (r.io != Conn::Io::kDone) return Finish();
+      lingered_bytes_ += r.bytes;
+      if (lingered_bytes_ > kLingerMaxBytes) return Finish();
+    }
   }
 
   void Want(Conn::Io io) {
@@ -179,6 +201,8 @@ class Listener::Connection {
   int peer_port_;
   Phase phase_ = Phase::kReading;
   bool handshake_seen_ = false;  // a first byte of application data arrived
+  bool linger_ = false;          // answered before the request was read to its end
+  size_t lingered_bytes_ = 0;
   std::string pending_continue_;
   std::string out_;
   size_t written_ = 0;

@@ -73,6 +73,7 @@ class Daemon {
   explicit Daemon(Config config) : config_(std::move(config)) {}
 
   Status Start() {
+    FREENAHI_RETURN_IF_ERROR(InstallSignals());  // before "listening": a stop may come at once
     std::string dir = DirName(config_.database);
     if (!FileExists(dir) && mkdir(dir.c_str(), 0700) != 0)
       return Status::IOError("create " + dir + ": " + strerror(errno));
@@ -94,7 +95,6 @@ class Daemon {
       LOG_WARN("tls = off on a non-loopback address: webhooks and tokens cross the network in clear");
     LOG_INFO("listening on %s://%s (port %d)", config_.tls ? "https" : "http", config_.listen.c_str(),
              listener_->port());
-    FREENAHI_RETURN_IF_ERROR(InstallSignals());
     ScheduleIngest(0);  // whatever a previous run stored but did not apply
     return Status::Ok();
   }

@@ -32,7 +32,10 @@ expect_match() {  # expect_match WHAT REGEX TEXT
   printf '%s' "$3" | grep -Eq -- "$2" || fail "$1: '$3' does not match /$2/"
   pass "$1"
 }
-finish() { echo "$CHECKS passed, 0 failed"; }
+finish() {
+  if [ -n "$DAEMON_PID" ]; then stop_daemon TERM; fi
+  echo "$CHECKS passed, 0 failed"
+}
 
 # write_config [extra "section.key = value" lines...]: a config for a loopback daemon in $WORK.
 write_config() {
@@ -60,15 +63,18 @@ write_config() {
 start_daemon() {
   local attempt
   for attempt in 1 2 3 4 5; do
+    local skip
+    skip=0
+    [ -f "$WORK/daemon.log" ] && skip=$(wc -l < "$WORK/daemon.log")
     "$FREENAHI_BIN" serve --config "$CONFIG" >> "$WORK/daemon.log" 2>&1 &
     DAEMON_PID=$!
     local i
     for i in $(seq 1 100); do
-      if grep -q "listening on .*$PORT" "$WORK/daemon.log" 2>/dev/null; then return 0; fi
+      if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "listening on .*$PORT"; then return 0; fi
       if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
       sleep 0.05
     done
-    if grep -q "Address already in use" "$WORK/daemon.log"; then
+    if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "Address already in use"; then
       local old=$PORT
       PORT=$((20000 + RANDOM % 30000))
       sed -i "s/127.0.0.1:$old/127.0.0.1:$PORT/" "$CONFIG"

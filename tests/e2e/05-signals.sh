@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# SIGHUP reloads the config (a new token works, the old one stops) and the certificate; a broken
+# config on SIGHUP is refused and the daemon keeps running; SIGINT and SIGTERM exit 0.
+source "$(dirname "$0")/lib.sh"
+write_config
+start_daemon
+BODY="$SAMPLES/connection_synced_basic.json"
+expect_eq "old token works" "200" "$(post_webhook "$BODY")"
+
+sed -i "s/^user_token = .*/user_token = rotated-token-0001/" "$CONFIG"
+old_fp=$(grep -o 'SHA-256 [0-9A-F:]*' "$WORK/daemon.log" | head -1)
+rm "$WORK/freenahi-cert.pem" "$WORK/freenahi-key.pem"
+kill -HUP "$DAEMON_PID"
+for i in $(seq 1 50); do grep -q "configuration reloaded" "$WORK/daemon.log" && break; sleep 0.1; done
+expect_match "SIGHUP logged" "SIGHUP: configuration reloaded, certificate reloaded" "$(cat "$WORK/daemon.log")"
+expect_eq "a new certificate is served" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
+expect_eq "old token refused after reload" "401" "$(post /webhook/connection_synced/ "$BODY" -H "Authorization: Bearer $TOKEN" -H 'X: 1')"
+sed 's/"id_webhook_data": 5550001/"id_webhook_data": 5550003/' "$BODY" > "$WORK/b3.json"
+expect_eq "new token accepted" "200" "$(post /webhook/connection_synced/ "$WORK/b3.json" -H "Authorization: Bearer rotated-token-0001")"
+
+sed -i "/^\[server\]/a max_connections = lots" "$CONFIG"
+kill -HUP "$DAEMON_PID"
+for i in $(seq 1 50); do grep -q "keeping the running configuration" "$WORK/daemon.log" && break; sleep 0.1; done
+expect_match "broken config refused with file:line" "keeping the running configuration: .*freenahi.ini:[0-9]+: max_connections" "$(cat "$WORK/daemon.log")"
+expect_eq "still serving" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
+
+stop_daemon INT
+expect_eq "SIGINT exits 0" "0" "$DAEMON_RC"
+sed -i '/^max_connections = lots/d' "$CONFIG"
+start_daemon
+stop_daemon TERM
+expect_eq "SIGTERM exits 0" "0" "$DAEMON_RC"
+expect_eq "the database is whole" "ok" "$(sql "PRAGMA integrity_check")"
+finish
