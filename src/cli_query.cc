@@ -68,7 +68,8 @@ Result<std::unique_ptr<Store>> OpenStore(const CliArgs& args, bool writable) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfig(args.config_path(), &warnings);
   for (const std::string& w : warnings) fprintf(stderr, "freenahi: warning: %s\n", w.c_str());
-  if (!config.ok()) return config.status();
+  // Any config problem, a missing file included, is the caller's to fix: exit 2, like usage.
+  if (!config.ok()) return Status::InvalidArgument(config.status().message());
   Store::Options options;
   options.read_only = !writable;
   options.busy_timeout_ms = 5000;  // the daemon may be writing; a person can wait a moment
