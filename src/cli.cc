@@ -44,7 +44,8 @@ const Command kCommands[] = {
     {"init", "write a commented config file",
      "usage: freenahi init [--config PATH] [--listen HOST:PORT] [--database PATH] [--force]\n"
      "  Writes every key with its documentation and default (mode 0600). Refuses to overwrite\n"
-     "  an existing file unless --force.\n",
+     "  an existing file unless --force. A relative --database is relative to the config\n"
+     "  file's directory, like every path inside the file.\n",
      "config listen database", CmdInit},
     {"accounts", "list bank accounts and balances",
      "usage: freenahi accounts [--config PATH] [--all] [--json]\n"

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# Sourced by run.sh and test.sh: the Debian packages freenahi builds and tests with, and
+# ensure_packages, which installs only what is missing (apt-get; sudo when not root).
+BUILD_PACKAGES="g++ cmake ninja-build libmbedtls-dev libsqlite3-dev rapidjson-dev zlib1g-dev xz-utils patch ca-certificates"
+TEST_PACKAGES="catch2 curl openssl sqlite3 procps"
+
+ensure_packages() {
+  missing=""
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo > /dev/null || { echo "freenahi: need root (or sudo) to install:$missing" >&2; exit 1; }
+    sudo=sudo
+  fi
+  echo "installing:$missing"
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing > /dev/null
+}

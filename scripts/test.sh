@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs what is missing, builds freenahi with warnings as errors and runs the whole test suite
+# (unit tests, then the end-to-end tests against the real daemon on loopback) with CTest.
+# Usage: scripts/test.sh [--sanitize]   (--sanitize: AddressSanitizer + UBSan build in build-asan)
+set -eu
+case "${1:-}" in -h|--help) sed -n '3,5p' "$0" | sed 's/^# //'; exit 0 ;; esac
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+ensure_packages $BUILD_PACKAGES $TEST_PACKAGES
+dir=build flags=""
+if [ "${1:-}" = --sanitize ]; then dir=build-asan flags="-DFREENAHI_SANITIZE=ON"; fi
+# shellcheck disable=SC2086
+cmake -S . -B "$dir" -G Ninja -DFREENAHI_WERROR=ON $flags > /dev/null
+cmake --build "$dir"
+cd "$dir"
+ctest --output-on-failure -j2
