@@ -24,6 +24,7 @@ constexpr size_t kReadChunk = 16384;
 // destroy the answer before the client reads it.
 constexpr int64_t kLingerMs = 2000;
 constexpr size_t kLingerMaxBytes = 1 << 20;
+constexpr int64_t kAcceptPauseMs = 200;
 
 Status SplitHostPort(const std::string& listen, std::string* host, std::string* port) {
   size_t colon = listen.rfind(':');
@@ -242,6 +243,7 @@ Listener::Listener(EventLoop* loop, HttpRouter* router) : loop_(loop), router_(r
 
 Listener::~Listener() {
   loop_->CancelTimer(sweep_timer_);
+  loop_->CancelTimer(resume_timer_);
   if (listen_fd_.valid()) loop_->RemoveFd(listen_fd_.get());
 }
 
@@ -258,7 +260,7 @@ void Listener::StopAccepting() {
 }
 
 void Listener::UpdateAcceptInterest() {
-  if (!listen_fd_.valid()) return;
+  if (!listen_fd_.valid() || accept_paused_) return;
   bool room = connections_.size() < options_.max_connections;
   loop_->UpdateFd(listen_fd_.get(), room ? unsigned{EventLoop::kReadable} : 0u);
 }
@@ -270,9 +272,19 @@ void Listener::OnAcceptable() {
     UniqueFd fd(accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &len,
                         SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!fd.valid()) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-        LOG_WARN("accept: %s", strerror(errno));  // EMFILE and friends: try again next pass
-      break;
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) break;
+      // EMFILE, ENFILE, ENOMEM: the pending client stays in the backlog and the listening fd
+      // stays readable; pause instead of spinning, then try again.
+      LOG_WARN("accept: %s; pausing new connections for %lld ms", strerror(errno),
+               static_cast<long long>(kAcceptPauseMs));
+      accept_paused_ = true;
+      loop_->UpdateFd(listen_fd_.get(), 0);
+      resume_timer_ = loop_->AddTimer(kAcceptPauseMs, [this] {
+        resume_timer_ = 0;
+        accept_paused_ = false;
+        UpdateAcceptInterest();
+      });
+      return;
     }
     int one = 1;
     setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

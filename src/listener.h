@@ -66,6 +66,8 @@ class Listener {
   std::map<int, std::unique_ptr<Connection>> connections_;
   std::vector<std::unique_ptr<Connection>> closed_;  // destroyed by Sweep, outside their callbacks
   EventLoop::TimerId sweep_timer_ = 0;
+  bool accept_paused_ = false;  // accept() failed for lack of resources; resume_timer_ retries
+  EventLoop::TimerId resume_timer_ = 0;
 };
 
 }  // namespace freenahi
