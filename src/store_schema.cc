@@ -1,1 +1,324 @@
 // SPDX-License-Identifier: MIT
+// The SQLite plumbing under store.cc: statement and transaction owners, error mapping, and the
+// schema as an ordered list of forward migrations (PRAGMA user_version = steps applied).
+#include "store_schema.h"
+
+#include <iterator>
+
+namespace freenahi {
+namespace store_internal {
+namespace {
+
+// Step N brings user_version from N-1 to N. Append only; never edit a released step.
+// Money: INTEGER minor units; datetimes: INTEGER unix seconds UTC; bank dates: TEXT YYYY-MM-DD.
+// Accounts have no foreign key to connections (nor connections to users): an account_synced
+// payload may name a connection we have not seen yet. Children of accounts do reference them:
+// Powens always nests them inside their account.
+constexpr const char* kMigrations[] = {
+    // v1: the tables.
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  signin INTEGER,
+  platform TEXT NOT NULL DEFAULT '',
+  auth_token TEXT,  -- secret: the permanent user token
+  deleted_at INTEGER
+);
+CREATE TABLE connections (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  connector_id INTEGER NOT NULL,
+  connector_uuid TEXT NOT NULL,
+  connector_name TEXT NOT NULL,
+  state TEXT,
+  error_message TEXT,
+  last_update INTEGER,
+  created INTEGER,
+  active INTEGER NOT NULL CHECK (active IN (0, 1)),
+  deleted_at INTEGER,
+  updated_at INTEGER NOT NULL  -- when freenahi last wrote this row
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  connection_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  original_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  iban TEXT NOT NULL,
+  type TEXT NOT NULL,
+  usage TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  currency_precision INTEGER NOT NULL CHECK (currency_precision BETWEEN 0 AND 18),
+  balance_minor INTEGER,
+  coming_minor INTEGER,
+  last_update INTEGER,
+  deleted INTEGER,
+  disabled INTEGER
+);
+CREATE TABLE loans (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+  total_amount_minor INTEGER,
+  available_amount_minor INTEGER,
+  used_amount_minor INTEGER,
+  next_payment_amount_minor INTEGER,
+  next_payment_date TEXT,
+  subscription_date TEXT,
+  maturity_date TEXT,
+  rate TEXT,
+  nb_payments_left INTEGER,
+  nb_payments_total INTEGER,
+  duration_months INTEGER,
+  type TEXT NOT NULL
+);
+CREATE TABLE balance_history (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  day TEXT NOT NULL,  -- Europe/Paris calendar day
+  balance_minor INTEGER NOT NULL,
+  coming_minor INTEGER,
+  PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+CREATE TABLE transactions (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  rdate TEXT,
+  vdate TEXT,
+  application_date TEXT,
+  datetime INTEGER,
+  value_minor INTEGER NOT NULL,
+  gross_value_minor INTEGER,
+  type TEXT NOT NULL,
+  original_wording TEXT NOT NULL,
+  simplified_wording TEXT NOT NULL,
+  wording TEXT NOT NULL,
+  coming INTEGER NOT NULL CHECK (coming IN (0, 1)),
+  active INTEGER NOT NULL CHECK (active IN (0, 1)),
+  deleted INTEGER,
+  last_update INTEGER,
+  original_value TEXT,
+  original_currency TEXT,
+  card TEXT,
+  counterparty_label TEXT,  -- the four counterparty_* are NULL when Powens sent none
+  counterparty_scheme TEXT,
+  counterparty_identification TEXT,
+  counterparty_type TEXT,
+  categories TEXT NOT NULL DEFAULT ''  -- "parent/code;parent/code", first one is the main one
+);
+CREATE TABLE investments (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  label TEXT NOT NULL,
+  code TEXT NOT NULL,
+  code_type TEXT NOT NULL,
+  quantity TEXT,
+  unitprice TEXT,
+  unitvalue TEXT,
+  valuation_minor INTEGER NOT NULL,
+  diff_minor INTEGER,
+  vdate TEXT,
+  last_update INTEGER,
+  deleted INTEGER
+);
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  webhook_id INTEGER UNIQUE,
+  event TEXT NOT NULL,
+  user_id INTEGER,
+  received_at INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  body_bytes INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'failed')),
+  error TEXT,
+  applied_at INTEGER
+);
+)sql",
+    // v2: indexes for the CLI's queries and the inbox drain.
+    R"sql(
+-- Newest first is (date DESC, datetime DESC, id DESC): the whole key, so no sort step remains.
+CREATE INDEX transactions_by_account_date
+  ON transactions (account_id, date DESC, datetime DESC, id DESC);
+CREATE INDEX transactions_by_date ON transactions (date DESC, datetime DESC, id DESC);
+CREATE INDEX investments_by_account ON investments (account_id);
+CREATE INDEX inbox_by_state ON inbox (state);
+)sql",
+};
+
+bool IsTransient(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Status SqliteError(int rc, const std::string& what, const char* message) {
+  std::string text = what + ": " + (message ? message : sqlite3_errstr(rc));
+  if (IsTransient(rc)) return Status::Unavailable(std::move(text));
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
+    return Status::Corruption(std::move(text));
+  }
+  return Status::Internal(std::move(text));
+}
+
+Status SqliteError(sqlite3* db, int rc, const std::string& what) {
+  return SqliteError(rc, what, db ? sqlite3_errmsg(db) : nullptr);
+}
+
+Status Exec(sqlite3* db, const char* sql, const std::string& what) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  std::unique_ptr<char, decltype(&sqlite3_free)> owned(message, &sqlite3_free);
+  if (rc == SQLITE_OK) return Status::Ok();
+  return SqliteError(rc, what, message);
+}
+
+Result<SqliteStmt> SqliteStmt::Prepare(sqlite3* db, const char* sql, std::string what) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return SqliteError(db, rc, "prepare " + what);
+  }
+  return SqliteStmt(db, raw, std::move(what));
+}
+
+void SqliteStmt::Bind(int index, int64_t value) { sqlite3_bind_int64(stmt_.get(), index, value); }
+
+void SqliteStmt::Bind(int index, std::nullopt_t) { sqlite3_bind_null(stmt_.get(), index); }
+
+void SqliteStmt::Bind(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+void SqliteStmt::Bind(int index, std::string&& text) {
+  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void SqliteStmt::BindBlob(int index, std::string_view bytes) {
+  // A zero-length blob still needs a non-null pointer, or SQLite stores NULL.
+  sqlite3_bind_blob64(stmt_.get(), index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                      SQLITE_STATIC);
+}
+
+Result<bool> SqliteStmt::Step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, what_);
+}
+
+Status SqliteStmt::Run() {
+  Result<bool> row = Step();
+  if (!row.ok()) return row.status();
+  return Status::Ok();
+}
+
+void SqliteStmt::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+std::optional<int64_t> SqliteStmt::OptInt64(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int64(col);
+}
+
+std::string SqliteStmt::Text(int col) const {
+  const void* data = sqlite3_column_blob(stmt_.get(), col);  // text or blob, no conversion
+  int bytes = sqlite3_column_bytes(stmt_.get(), col);
+  if (data == nullptr) return std::string();
+  return std::string(static_cast<const char*>(data), static_cast<size_t>(bytes));
+}
+
+std::optional<std::string> SqliteStmt::OptText(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Text(col);
+}
+
+WriteTxn::~WriteTxn() {
+  if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Status WriteTxn::Begin(const std::string& what) {
+  FREENAHI_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", what + ": begin"));
+  open_ = true;
+  return Status::Ok();
+}
+
+Status WriteTxn::Commit(const std::string& what) {
+  FREENAHI_RETURN_IF_ERROR(Exec(db_, "COMMIT", what + ": commit"));
+  open_ = false;
+  return Status::Ok();
+}
+
+Result<int> UserVersion(sqlite3* db) {
+  Result<SqliteStmt> stmt = SqliteStmt::Prepare(db, "PRAGMA user_version", "read schema version");
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? static_cast<int>(stmt->Int64(0)) : 0;
+}
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+Status NewerSchemaError(int version) {
+  return Status::InvalidArgument("schema version " + std::to_string(version) +
+                                 " is newer than this freenahi knows (" +
+                                 std::to_string(LatestSchemaVersion()) + "); upgrade freenahi");
+}
+
+// WAL lets the CLI read while the daemon writes. synchronous=FULL (not WAL's usual NORMAL): every
+// commit fsyncs the WAL, because a webhook is answered 200 only after its commit and Powens will
+// not resend it — NORMAL could lose the last commits on power loss.
+Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only) {
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"));
+  if (read_only) return Status::Ok();
+  FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL", "enable WAL"));
+  return Exec(db, "PRAGMA synchronous = FULL", "set synchronous");
+}
+
+Result<int> CheckReadOnlyVersion(sqlite3* db) {
+  STORE_ASSIGN_OR_RETURN(int version, UserVersion(db));
+  const int latest = LatestSchemaVersion();
+  if (version == latest) return version;
+  if (version == 0) return Status::InvalidArgument("not a freenahi database (schema version 0)");
+  if (version > latest) return NewerSchemaError(version);
+  return Status::InvalidArgument("schema version " + std::to_string(version) + " is older than " +
+                                 std::to_string(latest) +
+                                 "; open it read-write once (freenahi serve) to migrate");
+}
+
+Status Migrate(sqlite3* db, int target) {
+  // Fast path without the write lock: a daemon busy applying a payload must not block a reopen.
+  Result<int> current = UserVersion(db);
+  if (!current.ok()) return current.status();
+  if (*current == target) return Status::Ok();
+  for (;;) {
+    WriteTxn txn(db);
+    FREENAHI_RETURN_IF_ERROR(txn.Begin("migrate schema"));
+    // Read inside the write lock: another process may have migrated meanwhile.
+    Result<int> version = UserVersion(db);
+    if (!version.ok()) return version.status();
+    if (*version > LatestSchemaVersion()) return NewerSchemaError(*version);
+    if (*version >= target) return Status::Ok();
+    std::string step = "migrate schema to version " + std::to_string(*version + 1);
+    FREENAHI_RETURN_IF_ERROR(Exec(db, kMigrations[*version], step));
+    std::string pragma = "PRAGMA user_version = " + std::to_string(*version + 1);
+    FREENAHI_RETURN_IF_ERROR(Exec(db, pragma.c_str(), step));
+    FREENAHI_RETURN_IF_ERROR(txn.Commit(step));
+  }
+}
+
+}  // namespace store_internal
+}  // namespace freenahi
