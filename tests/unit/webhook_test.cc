@@ -122,8 +122,8 @@ httplib::Request SignedRequest(const std::string& path, const std::string& date,
 }
 
 std::string Body(int64_t webhook_id, int64_t user_id) {
-  return "{\"id_webhook_data\": " + std::to_string(webhook_id) + ", \"user\": {\"id\": " +
-         std::to_string(user_id) + "}}";
+  return "{\"id_webhook_data\": " + std::to_string(webhook_id) +
+         ", \"user\": {\"id\": " + std::to_string(user_id) + "}}";
 }
 
 }  // namespace
@@ -185,8 +185,8 @@ TEST_CASE("webhook: missing or malformed signature headers are rejected", "[webh
   bare.path = kVectorPath;
   Status missing = f.webhook->CheckSignature(bare, kVectorBody);
   CHECK(missing.message() == "missing BI-Signature");
-  Status malformed =
-      f.webhook->CheckSignature(SignedRequest(kVectorPath, "yesterday", kVectorSignature), kVectorBody);
+  Status malformed = f.webhook->CheckSignature(
+      SignedRequest(kVectorPath, "yesterday", kVectorSignature), kVectorBody);
   CHECK(malformed.message() == "malformed BI-Signature-Date");
   f.SetAuth(kConfigToken, "");  // no secret: no signature needed
   CHECK(f.webhook->CheckSignature(bare, kVectorBody).ok());
@@ -341,14 +341,15 @@ TEST_CASE("webhook: a locked database is 503 with Retry-After, then recovers", "
 
 TEST_CASE("webhook: /healthz is 200 ok; unknown events are 404", "[webhook]") {
   Fixture f;
-  std::string raw = f.router.Handle("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", "",
-                                    "127.0.0.1", 40000);
+  std::string raw =
+      f.router.Handle("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", "", "127.0.0.1", 40000);
   Reply health = ParseReply(raw);
   CHECK(health.status == 200);
   CHECK(health.body == "{\"status\":\"ok\"}");
   CHECK(f.PostBearer(kConfigToken, Body(1, 1042)).status == 200);
   CHECK(f.Post("/webhook/no_such_event/", "Authorization: Bearer " + kConfigToken + "\r\n",
-               Body(2, 1042)).status == 404);
+               Body(2, 1042))
+            .status == 404);
   CHECK(f.InboxSize() == 1);
 }
 
