@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+# CMake toolchain: Debian's arm-linux-gnueabihf cross compiler, ARMv7 hard-float (Pi 2 and later,
+# ARMv7 routers; not ARMv6 Pi 1/Zero). armhf multiarch is broken on our mirror, so libraries come
+# from FREENAHI_SYSROOT (.debs unpacked by scripts/cross-build.sh). Tests run under qemu-user.
+set(FREENAHI_CROSS_TRIPLE arm-linux-gnueabihf)
+set(FREENAHI_CROSS_PROCESSOR arm)
+set(FREENAHI_CROSS_QEMU qemu-arm-static)
+include(${CMAKE_CURRENT_LIST_DIR}/debian-cross.cmake)
