@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "listener.h"
 #include "log.h"
+#include "memory.h"
 #include "store.h"
 #include "tls.h"
 #include "webhook.h"
@@ -77,7 +78,9 @@ class Daemon {
     std::string dir = DirName(config_.database);
     if (!FileExists(dir) && mkdir(dir.c_str(), 0700) != 0)
       return Status::IOError("create " + dir + ": " + strerror(errno));
-    Result<std::unique_ptr<Store>> store = Store::Open(config_.database);
+    Store::Options store_options;
+    store_options.manual_checkpoint = true;  // checkpoints after ingesting, not in webhook commits
+    Result<std::unique_ptr<Store>> store = Store::Open(config_.database, store_options);
     if (!store.ok()) return store.status();
     store_ = std::move(*store);
     LOG_INFO("database %s (schema v%d)", config_.database.c_str(), store_->SchemaVersion());
@@ -116,7 +119,16 @@ class Daemon {
       ingest_timer_ = 0;
       IngestCounts counts = IngestPending(store_.get(), WallClock());
       if (counts.retry_later && !shutting_down_) ScheduleIngest(kIngestRetryMs);
+      if (counts.applied + counts.failed > 0) AfterIngest();
     });
+  }
+
+  // Housekeeping once the answers are out and the rows are in: fold the WAL into the database and
+  // give the ingestion's peak memory back.
+  void AfterIngest() {
+    Status checkpoint = store_->Checkpoint();
+    if (!checkpoint.ok()) LOG_WARN("%s", checkpoint.message().c_str());
+    ReleaseFreeMemory();
   }
 
   // Stop accepting; connections already open get their answer (bounded by a grace period).

@@ -210,7 +210,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Option
   impl->db.reset(raw);
   if (rc != SQLITE_OK) return SqliteError(raw, rc, what);
   FREENAHI_RETURN_IF_ERROR(
-      store_internal::Configure(raw, options.busy_timeout_ms, options.read_only).WithContext(what));
+      store_internal::Configure(raw, options.busy_timeout_ms, options.read_only,
+                                options.manual_checkpoint)
+          .WithContext(what));
   if (options.read_only) {
     Result<int> version = store_internal::CheckReadOnlyVersion(raw);
     if (!version.ok()) return version.status().WithContext(what);
@@ -379,8 +381,10 @@ Status Store::Impl::UpsertInvestment(int64_t account_id, const Investment& i) {
 namespace {
 
 constexpr Sql kInsertInbox = {"insert inbox item", R"sql(
-INSERT INTO inbox (webhook_id, event, user_id, received_at, body, body_bytes)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (webhook_id) DO NOTHING)sql"};
+INSERT INTO inbox (webhook_id, event, user_id, received_at, body_bytes)
+VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (webhook_id) DO NOTHING)sql"};
+constexpr Sql kInsertInboxBody = {"insert inbox body",
+                                  "INSERT INTO inbox_bodies (inbox_id, body) VALUES (?1, ?2)"};
 
 #define STORE_INBOX_COLUMNS                                                                   \
   "SELECT id, webhook_id, event, user_id, received_at, state, error, applied_at, body_bytes " \
@@ -389,7 +393,8 @@ constexpr Sql kListInbox = {
     "list inbox", STORE_INBOX_COLUMNS "WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2"};
 constexpr Sql kGetInbox = {"read inbox item", STORE_INBOX_COLUMNS "WHERE id = ?1"};
 #undef STORE_INBOX_COLUMNS
-constexpr Sql kInboxBody = {"read inbox body", "SELECT body FROM inbox WHERE id = ?1"};
+constexpr Sql kInboxBody = {"read inbox body",
+                            "SELECT body FROM inbox_bodies WHERE inbox_id = ?1"};
 constexpr Sql kPendingInbox = {"list pending inbox items",
                                "SELECT id FROM inbox WHERE state = 'pending' ORDER BY id"};
 constexpr Sql kMarkFailed = {"mark inbox item failed",
@@ -447,12 +452,28 @@ int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }  // SQLite: negat
 Result<bool> Store::InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                                 std::optional<int64_t> user_id, std::string_view body,
                                 UnixSeconds received_at) {
-  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInbox));
-  stmt->BindAll(webhook_id, event, user_id, received_at);
-  stmt->BindBlob(5, body);
-  stmt->Bind(6, static_cast<int64_t>(body.size()));
-  FREENAHI_RETURN_IF_ERROR(stmt->Run());  // autocommit: durable once this returns
-  return impl_->Changes() > 0;
+  const std::string what = "store inbox item";
+  WriteTxn txn(impl_->db.get());
+  FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
+  {
+    STORE_ASSIGN_OR_RETURN(StmtLease item, impl_->Use(kInsertInbox));
+    item->BindAll(webhook_id, event, user_id, received_at, static_cast<int64_t>(body.size()));
+    FREENAHI_RETURN_IF_ERROR(item->Run());
+  }
+  if (impl_->Changes() == 0) return false;  // a duplicate: ~WriteTxn rolls back nothing
+  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInboxBody));
+  stmt->Bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(impl_->db.get())));
+  stmt->BindBlob(2, body);
+  FREENAHI_RETURN_IF_ERROR(stmt->Run());
+  FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // durable once this returns
+  return true;
+}
+
+Status Store::Checkpoint() {
+  int rc = sqlite3_wal_checkpoint_v2(impl_->db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                     nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) return SqliteError(impl_->db.get(), rc, "checkpoint");
+  return Status::Ok();
 }
 
 Result<InboxItem> Store::Impl::ReadInboxRow(SqliteStmt* stmt) const {

@@ -73,6 +73,9 @@ class Store {
   struct Options {
     int busy_timeout_ms = 1000;  // how long a write waits for another writer before kUnavailable
     bool read_only = false;      // CLI queries: never creates or migrates
+    // The daemon: WAL checkpoints only when Checkpoint() is called (after ingesting), never
+    // inside the commit a webhook answer waits for.
+    bool manual_checkpoint = false;
   };
   // Opens or creates the database at `path` ("file.db"; ":memory:" for tests), enables WAL and
   // foreign keys, migrates the schema forward. Errors carry the path.
@@ -107,6 +110,8 @@ class Store {
   Result<std::vector<TransactionRow>> ListTransactions(const TransactionQuery& query);
   Result<std::vector<BalanceRow>> BalanceHistory(int64_t account_id);
   Result<std::string> IntegrityCheck();  // "ok" when PRAGMA integrity_check is clean
+  // Copies the WAL into the database (passive: never waits for readers) and trims the WAL file.
+  Status Checkpoint();
 
  private:
   struct Impl;

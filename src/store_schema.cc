@@ -142,6 +142,16 @@ CREATE INDEX transactions_by_date ON transactions (date DESC, datetime DESC, id 
 CREATE INDEX investments_by_account ON investments (account_id);
 CREATE INDEX inbox_by_state ON inbox (state);
 )sql",
+    // v3: bodies in their own table, so marking a 10 MB item applied or failed updates a small
+    // row instead of rewriting the body (measured: 77 ms and 24 MB of WAL per sync before).
+    R"sql(
+CREATE TABLE inbox_bodies (
+  inbox_id INTEGER PRIMARY KEY REFERENCES inbox(id),
+  body BLOB NOT NULL
+);
+INSERT INTO inbox_bodies (inbox_id, body) SELECT id, body FROM inbox;
+ALTER TABLE inbox DROP COLUMN body;
+)sql",
 };
 
 bool IsTransient(int rc) {
@@ -279,12 +289,17 @@ Status NewerSchemaError(int version) {
 // WAL lets the CLI read while the daemon writes. synchronous=FULL (not WAL's usual NORMAL): every
 // commit fsyncs the WAL, because a webhook is answered 200 only after its commit and Powens will
 // not resend it — NORMAL could lose the last commits on power loss.
-Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only) {
+Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_checkpoint) {
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"));
   if (read_only) return Status::Ok();
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL", "enable WAL"));
+  // A checkpoint resets the WAL to at most this size: a first sync must not leave 30 MB of WAL
+  // on a router's flash.
+  FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_size_limit = 4194304", "limit the WAL"));
+  if (manual_checkpoint)
+    FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA wal_autocheckpoint = 0", "disable autocheckpoint"));
   return Exec(db, "PRAGMA synchronous = FULL", "set synchronous");
 }
 

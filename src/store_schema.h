@@ -130,7 +130,9 @@ Result<int> UserVersion(sqlite3* db);
 
 // Per-connection settings: extended result codes, busy timeout, foreign keys, and for writers
 // journal_mode=WAL with synchronous=FULL.
-Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only);
+// `manual_checkpoint`: no automatic WAL checkpoint inside commits; the owner calls
+// Store::Checkpoint when idle.
+Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_checkpoint);
 
 // Read-only opens never migrate: the file's version must be exactly the latest. Returns it.
 Result<int> CheckReadOnlyVersion(sqlite3* db);

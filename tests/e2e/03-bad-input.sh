@@ -63,7 +63,7 @@ set -e
 expect_eq "replay of a still-broken item exits 1" "1" "$rc"
 expect_match "and says why" "not applied: .*value" "$replay"
 # Fix the body in place (as a newer parser would read it) and replay: now it applies.
-sqlite3 "$DB" "UPDATE inbox SET body = CAST(replace(CAST(body AS TEXT), '\"twelve\"', '\"12.00\"') AS BLOB) WHERE id = $id"
+sqlite3 "$DB" "UPDATE inbox_bodies SET body = CAST(replace(CAST(body AS TEXT), '\"twelve\"', '\"12.00\"') AS BLOB) WHERE inbox_id = $id"
 expect_eq "replay applies it" "inbox $id: applied" "$("$FREENAHI_BIN" inbox replay "$id" --config "$CONFIG")"
 expect_eq "the row is there, exact" "1200" "$(sql "SELECT value_minor FROM transactions WHERE id = 1")"
 finish

@@ -671,7 +671,7 @@ TEST_CASE("store: a held write lock makes writes Unavailable after busy_timeout"
   auto inserted = store->InsertInbox(2, "connection_synced", 42, "{}", kNow);
   REQUIRE_FALSE(inserted.ok());
   CHECK(inserted.status().code() == Status::Code::kUnavailable);
-  CHECK(inserted.status().message() == "insert inbox item: database is locked");
+  CHECK(inserted.status().message() == "store inbox item: begin: database is locked");
   Status applied = store->ApplyInbox(1, SamplePayload(), kNow);
   CHECK(applied.code() == Status::Code::kUnavailable);
   CHECK(applied.message() == "apply inbox item 1: begin: database is locked");
