@@ -5,7 +5,6 @@
 #include <rapidjson/writer.h>
 
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -56,10 +55,14 @@ void OptAmount(JsonWriter& w, const char* key, const std::optional<int64_t>& min
   }
 }
 
-void PrintJson(const std::function<void(JsonWriter&)>& write) {
+// Prints `rows` as one JSON array, each element written by `write`.
+template <typename Row>
+void PrintJsonArray(const std::vector<Row>& rows, void (*write)(JsonWriter&, const Row&)) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
-  write(writer);
+  writer.StartArray();
+  for (const Row& row : rows) write(writer, row);
+  writer.EndArray();
   printf("%s\n", buffer.GetString());
 }
 
@@ -183,11 +186,7 @@ int CmdAccounts(const CliArgs& args) {
   Result<std::vector<AccountRow>> accounts = (*store)->ListAccounts(args.Has("all"));
   if (!accounts.ok()) return StoreError(accounts.status());
   if (args.json()) {
-    PrintJson([&](JsonWriter& w) {
-      w.StartArray();
-      for (const AccountRow& a : *accounts) WriteAccount(w, a);
-      w.EndArray();
-    });
+    PrintJsonArray(*accounts, WriteAccount);
     return kExitOk;
   }
   printf("%-8s %-28s %-12s %20s  %s\n", "ID", "NAME", "TYPE", "BALANCE", "STATE");
@@ -215,11 +214,7 @@ int CmdTransactions(const CliArgs& args) {
   Result<std::vector<TransactionRow>> rows = (*store)->ListTransactions(query);
   if (!rows.ok()) return StoreError(rows.status());
   if (args.json()) {
-    PrintJson([&](JsonWriter& w) {
-      w.StartArray();
-      for (const TransactionRow& t : *rows) WriteTransaction(w, t);
-      w.EndArray();
-    });
+    PrintJsonArray(*rows, WriteTransaction);
     return kExitOk;
   }
   printf("%-10s %-8s %16s  %-7s %s\n", "DATE", "ACCOUNT", "AMOUNT", "STATUS", "WORDING");
@@ -247,11 +242,7 @@ int CmdInbox(const CliArgs& args) {
   Result<std::vector<InboxItem>> items = (*store)->ListInbox(only, limit);
   if (!items.ok()) return StoreError(items.status());
   if (args.json()) {
-    PrintJson([&](JsonWriter& w) {
-      w.StartArray();
-      for (const InboxItem& item : *items) WriteInboxItem(w, item);
-      w.EndArray();
-    });
+    PrintJsonArray(*items, WriteInboxItem);
     return kExitOk;
   }
   printf("%-6s %-10s %-19s %-20s %-8s %9s  %s\n", "ID", "WEBHOOK", "EVENT", "RECEIVED (UTC)", "STATE", "BYTES", "ERROR");
