@@ -12,6 +12,12 @@ set(CMAKE_CXX_COMPILER ${FREENAHI_CROSS_TRIPLE}-g++)
 # Debian multiarch layout: lib/<triple> under every root below (DESIGN §6).
 set(CMAKE_LIBRARY_ARCHITECTURE ${FREENAHI_CROSS_TRIPLE})
 
+# Size over speed on a router: unused functions and data are dropped at link time (each lands
+# in its own section). cross-build.sh also defaults to MinSizeRel.
+string(APPEND CMAKE_C_FLAGS_INIT " -ffunction-sections -fdata-sections")
+string(APPEND CMAKE_CXX_FLAGS_INIT " -ffunction-sections -fdata-sections")
+string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -Wl,--gc-sections")
+
 if(NOT DEFINED FREENAHI_SYSROOT AND DEFINED ENV{FREENAHI_SYSROOT})
   set(FREENAHI_SYSROOT "$ENV{FREENAHI_SYSROOT}")
 endif()

@@ -8,7 +8,7 @@
 #   --static    fully static binary (static glibc, libmbedtls.a, libsqlite3.a, libz.a): runs on
 #               OpenWrt (musl) and any Linux of that CPU; builds in build-ARCH-static
 #   --no-tests  build the daemon only (no unit test binary, no qemu run): for packaging
-# Environment: BUILD_TYPE (default Release), FREENAHI_HTTPLIB_DIR (default: the native build's
+# Environment: BUILD_TYPE (default MinSizeRel: a router has flash, not cores), FREENAHI_HTTPLIB_DIR (default: the native build's
 # fetched build/third_party/httplib if present, else fetched anew).
 set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
@@ -59,7 +59,7 @@ fi
 cmake -S . -B "$dir" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$root/cross/$triple.cmake" \
   -DFREENAHI_SYSROOT="$sysroot" \
-  -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
+  -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-MinSizeRel}" \
   -DFREENAHI_STATIC="$static" \
   -DFREENAHI_BUILD_TESTS="$tests" \
   -DFREENAHI_HTTPLIB_DIR="$httplib" > "$dir.configure.log" 2>&1 || {

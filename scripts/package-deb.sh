@@ -1,0 +1,167 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Builds freenahi for Debian bookworm / Raspberry Pi OS and wraps it as dist/freenahi_V-1_ARCH.deb:
+# the binary, a sandboxed systemd unit, a `freenahi` system user, and /etc/freenahi/freenahi.ini
+# created by postinst from /usr/share/freenahi/freenahi.ini.example (root:freenahi 0640, never
+# overwritten). Needs dpkg-deb; the arm builds come from scripts/cross-build.sh.
+# Usage: scripts/package-deb.sh ARCH [--no-build]
+#   ARCH        amd64 (this machine), arm64 (Pi 3/4/5, 64-bit OS) or armhf (Pi 2+, 32-bit OS)
+#   --no-build  package the binary already built (build-release/freenahi or dist/freenahi-ARCH)
+# Environment: DEB_MAINTAINER (default: the last commit's author), FREENAHI_DEB_REVISION (1).
+set -eu
+usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
+arch="" build=yes
+for a in "$@"; do
+  case "$a" in
+    -h|--help) usage; exit 0 ;;
+    --no-build) build=no ;;
+    amd64|arm64|armhf) arch=$a ;;
+    *) echo "package-deb: unknown argument '$a' (ARCH is amd64, arm64 or armhf; see --help)" >&2; exit 2 ;;
+  esac
+done
+[ -n "$arch" ] || { usage >&2; exit 2; }
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+case "$arch" in
+  amd64) bin=build-release/freenahi strip=strip ;;
+  arm64) bin=dist/freenahi-aarch64 strip=: ;;
+  armhf) bin=dist/freenahi-armhf strip=: ;;
+esac
+if [ "$build" = yes ]; then
+  case "$arch" in
+    amd64)
+      . scripts/deps.sh
+      ensure_packages $BUILD_PACKAGES
+      cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DFREENAHI_BUILD_TESTS=OFF > /dev/null
+      cmake --build build-release ;;
+    arm64) scripts/cross-build.sh aarch64 --no-tests ;;
+    armhf) scripts/cross-build.sh armhf --no-tests ;;
+  esac
+fi
+[ -x "$bin" ] || { echo "package-deb: $bin is missing (run without --no-build)" >&2; exit 1; }
+if file "$bin" 2>/dev/null | grep -q 'statically linked'; then
+  echo "package-deb: $bin is static; the .deb wants the dynamic build" >&2; exit 1
+fi
+
+version=$(sed -n 's/^project(freenahi VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+[ -n "$version" ] || { echo "package-deb: no version in CMakeLists.txt" >&2; exit 1; }
+revision=${FREENAHI_DEB_REVISION:-1}
+maintainer=${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
+[ -n "$maintainer" ] || maintainer="freenahi developers <freenahi@users.noreply.github.com>"
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+date_r=$(date -u -R -d "@$epoch")
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root"
+install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/freenahi" \
+  "$root/usr/share/doc/freenahi" "$root/lib/systemd/system"
+install -m 0755 "$bin" "$root/usr/bin/freenahi"
+$strip --remove-section=.comment --remove-section=.note "$root/usr/bin/freenahi"
+install -m 0644 etc/freenahi.ini.example "$root/usr/share/freenahi/freenahi.ini.example"
+install -m 0644 etc/systemd/freenahi.service "$root/lib/systemd/system/freenahi.service"
+[ -f docs/install.md ] && install -m 0644 docs/install.md "$root/usr/share/doc/freenahi/install.md"
+{
+  echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+  echo "Upstream-Name: freenahi"
+  echo
+  echo "Files: *"
+  echo "Copyright: $(sed -n 's/^Copyright (c) //p' LICENSE | head -1)"
+  echo "License: Expat"
+  sed -n '3,$p' LICENSE | sed -e 's/^$/./' -e 's/^/ /'
+} > "$root/usr/share/doc/freenahi/copyright"
+chmod 0644 "$root/usr/share/doc/freenahi/copyright"
+printf 'freenahi (%s-%s) bookworm; urgency=medium\n\n  * Built by scripts/package-deb.sh.\n\n -- %s  %s\n' \
+  "$version" "$revision" "$maintainer" "$date_r" | gzip -n -9 > "$root/usr/share/doc/freenahi/changelog.Debian.gz"
+chmod 0644 "$root/usr/share/doc/freenahi/changelog.Debian.gz"
+
+size_kib=$(du -k -s --apparent-size "$root" | cut -f1)
+# bookworm names (trixie's differ: libmbedtls21 ...). Versions as dpkg-shlibdeps computes them
+# for this binary on bookworm (tests/packaging/deb.sh checks that on amd64).
+cat > "$root/DEBIAN/control" <<CONTROL
+Package: freenahi
+Version: $version-$revision
+Architecture: $arch
+Maintainer: $maintainer
+Installed-Size: $size_kib
+Depends: adduser, libc6 (>= 2.34), libgcc-s1 (>= 3.0), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)
+Section: net
+Priority: optional
+Description: Powens webhook receiver keeping your bank data in SQLite
+ freenahi receives Powens (bank aggregation) webhooks over TLS and stores
+ accounts and transactions in a local SQLite database, with a small CLI to
+ query them. Runs as a sandboxed systemd service; the configuration is
+ /etc/freenahi/freenahi.ini.
+CONTROL
+
+cat > "$root/DEBIAN/postinst" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = configure ]; then
+  if ! getent passwd freenahi > /dev/null; then
+    adduser --system --group --quiet --home /nonexistent --no-create-home \
+      --gecos "freenahi daemon" freenahi
+  fi
+  # The config holds secrets: created once from the example, root:freenahi 0640, and never
+  # overwritten afterwards (an upgrade keeps the admin's edits; new keys show in the example).
+  if [ ! -e /etc/freenahi/freenahi.ini ]; then
+    mkdir -p /etc/freenahi
+    umask 027
+    cp /usr/share/freenahi/freenahi.ini.example /etc/freenahi/freenahi.ini.dpkg-tmp
+    chown root:freenahi /etc/freenahi/freenahi.ini.dpkg-tmp
+    chmod 0640 /etc/freenahi/freenahi.ini.dpkg-tmp
+    mv /etc/freenahi/freenahi.ini.dpkg-tmp /etc/freenahi/freenahi.ini
+  fi
+fi
+# As debhelper's dh_installsystemd writes it: enable on first install, (re)start when systemd runs.
+if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigure ] || [ "$1" = abort-remove ]; then
+  deb-systemd-helper unmask freenahi.service > /dev/null || true
+  if deb-systemd-helper --quiet was-enabled freenahi.service; then
+    deb-systemd-helper enable freenahi.service > /dev/null || true
+  else
+    deb-systemd-helper update-state freenahi.service > /dev/null || true
+  fi
+  if [ -d /run/systemd/system ]; then
+    systemctl --system daemon-reload > /dev/null || true
+    if [ -n "$2" ]; then action=restart; else action=start; fi
+    deb-systemd-invoke $action freenahi.service > /dev/null || true
+  fi
+fi
+exit 0
+SCRIPT
+cat > "$root/DEBIAN/prerm" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ -z "${DPKG_ROOT:-}" ] && [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+  deb-systemd-invoke stop freenahi.service > /dev/null || true
+fi
+exit 0
+SCRIPT
+cat > "$root/DEBIAN/postrm" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+  systemctl --system daemon-reload > /dev/null || true
+fi
+if [ "$1" = remove ] && [ -x /usr/bin/deb-systemd-helper ]; then
+  deb-systemd-helper mask freenahi.service > /dev/null || true
+fi
+if [ "$1" = purge ]; then
+  if [ -x /usr/bin/deb-systemd-helper ]; then
+    deb-systemd-helper purge freenahi.service > /dev/null || true
+    deb-systemd-helper unmask freenahi.service > /dev/null || true
+  fi
+  rm -f /etc/freenahi/freenahi.ini /etc/freenahi/freenahi.ini.dpkg-tmp
+  rmdir /etc/freenahi 2> /dev/null || true
+  # The bank data in /var/lib/freenahi is the user's: purge leaves it (delete it by hand).
+fi
+exit 0
+SCRIPT
+chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
+find "$root" -exec touch -h -d "@$epoch" {} +
+
+mkdir -p dist
+out="dist/freenahi_${version}-${revision}_${arch}.deb"
+SOURCE_DATE_EPOCH=$epoch dpkg-deb --root-owner-group -Zxz --build "$root" "$out" > /dev/null
+echo "package-deb: $out ($(wc -c < "$out") bytes, $(($(date +%s) - start)) s)"
