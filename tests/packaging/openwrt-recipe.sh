@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Exercises cross/openwrt/Makefile without an OpenWrt SDK: stub rules.mk/package.mk/cmake.mk
+# expand it the way the SDK does (call + eval), then Build/Prepare and Package/freenahi/install run
+# for real. Checks the cpp-httplib hashes against Debian's source package (fetched with a private
+# apt configuration, as third_party/fetch-httplib.sh does), that Build/Prepare yields the same
+# patched httplib.h as fetch-httplib.sh, and the installed file tree.
+# Usage: tests/packaging/openwrt-recipe.sh    VERBOSE=1 lists each check.
+. "$(dirname "$0")/lib.sh"
+case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
+recipe="$ROOT/cross/openwrt/Makefile"
+top="$SCRATCH/sdk" dl="$SCRATCH/sdk/dl"
+mkdir -p "$top/include" "$dl" "$SCRATCH/build" "$SCRATCH/ipkg" "$SCRATCH/install/usr/bin"
+
+cat > "$top/rules.mk" <<'MK'
+TAR:=tar
+CP:=cp -fpR
+INSTALL_DIR:=install -d -m0755
+INSTALL_BIN:=install -m0755
+INSTALL_CONF:=install -m0600
+INCLUDE_DIR:=$(TOPDIR)/include
+MK
+cat > "$top/include/package.mk" <<'MK'
+PKG_INSTALL_DIR ?= $(PKG_BUILD_DIR)/ipkg-install
+Download = $(eval DOWNLOADS += $(1))
+# As the SDK does: the package's defines are expanded by $(call) and the result $(eval)ed.
+define BuildPackage
+prepare:
+	$(Build/Prepare)
+install:
+	$(call Package/$(1)/install,$(IDIR))
+conffiles:
+	@echo '$(strip $(subst $(newline), ,$(Package/$(1)/conffiles)))'
+depends:
+	@echo '$(DEPENDS)'
+define-check:
+	@echo '$(PKG_NAME) $(PKG_VERSION)-r$(PKG_RELEASE) $(PKG_LICENSE) $(CMAKE_OPTIONS)'
+endef
+print-%:
+	@echo '$($*)'
+define newline
+
+
+endef
+DEPENDS = $(Package/freenahi/DEPENDS)
+MK
+: > "$top/include/cmake.mk"
+mk() { make -s -f "$recipe" TOPDIR="$top" DL_DIR="$dl" PKG_BUILD_DIR="$SCRATCH/build" \
+  PKG_INSTALL_DIR="$SCRATCH/install" IDIR="$SCRATCH/ipkg" "$@"; }
+
+expect_eq "name, version, license, cmake options" "$(mk define-check)" \
+  "freenahi 0.1.0-r1 MIT -DFREENAHI_BUILD_TESTS=OFF -DFREENAHI_HTTPLIB_DIR=$SCRATCH/build/third_party/httplib"
+grep -q '^  DEPENDS:=+libstdcpp +libmbedtls +libsqlite3 +zlib$' "$recipe" || fail "DEPENDS"
+grep -q '^include \$(TOPDIR)/rules.mk$' "$recipe" || fail "rules.mk"
+ok "DEPENDS and includes"
+
+# Debian's cpp-httplib source, as fetch-httplib.sh gets it.
+apt="$SCRATCH/apt"
+mkdir -p "$apt/lists/partial"
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$apt/src.sources"
+else
+  sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$apt/src.list"
+fi
+opts=(-o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt"
+      -o "Dir::State::Lists=$apt/lists")
+[ -f "$apt/src.list" ] && opts+=(-o "Dir::Etc::SourceList=$apt/src.list")
+apt-get -qq "${opts[@]}" update > /dev/null
+(cd "$dl" && apt-get -qq "${opts[@]}" source --download-only cpp-httplib > /dev/null 2>&1) ||
+  fail "could not download cpp-httplib's source package"
+for pair in httplib-orig:HTTPLIB_ORIG httplib-debian:HTTPLIB_DEBIAN; do
+  name=${pair%%:*}
+  file=$(mk "print-${pair#*:}")
+  hash=$(sed -n "/^define Download\/$name\$/,/^endef/s/^  HASH:=//p" "$recipe")
+  [ -f "$dl/$file" ] || fail "$name: Debian has no $file (a newer cpp-httplib? update the recipe): $(ls "$dl")"
+  expect_eq "$name sha256" "$(sha256sum < "$dl/$file" | cut -d' ' -f1)" "$hash"
+done
+
+# Build/Prepare: source copy plus the patched header.
+mk prepare > "$SCRATCH/prepare.log" 2>&1 || { cat "$SCRATCH/prepare.log" >&2; fail "Build/Prepare"; }
+[ -f "$SCRATCH/build/src/main.cc" ] && [ -f "$SCRATCH/build/CMakeLists.txt" ] || fail "source not copied"
+"$ROOT/third_party/fetch-httplib.sh" "$SCRATCH/fetched" > /dev/null
+cmp -s "$SCRATCH/build/third_party/httplib/httplib.h" "$SCRATCH/fetched/httplib.h" ||
+  fail "Build/Prepare's httplib.h differs from fetch-httplib.sh's"
+ok "httplib.h as fetch-httplib.sh makes it"
+
+# Package/freenahi/install with a stand-in binary.
+printf '#!/bin/sh\necho freenahi\n' > "$SCRATCH/install/usr/bin/freenahi"
+mk install > "$SCRATCH/install.log" 2>&1 || { cat "$SCRATCH/install.log" >&2; fail "install"; }
+tree=$(cd "$SCRATCH/ipkg" && find . -type f -printf '%m %p\n' | sort -k2)
+expected="600 ./etc/config/freenahi
+600 ./etc/freenahi/freenahi.ini
+755 ./etc/init.d/freenahi
+644 ./lib/upgrade/keep.d/freenahi
+755 ./usr/bin/freenahi"
+expect_eq "installed files" "$tree" "$expected"
+cmp -s "$SCRATCH/ipkg/etc/freenahi/freenahi.ini" \
+  <(sed -f "$ROOT/etc/openwrt/freenahi.ini.sed" "$ROOT/etc/freenahi.ini.example") || fail "INI"
+ok "INI is the OpenWrt variant"
+expect_eq "conffiles" "$(mk conffiles)" "/etc/freenahi/freenahi.ini /etc/config/freenahi"
+passed
