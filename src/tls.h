@@ -16,7 +16,9 @@ namespace freenahi {
 
 // A connection the event loop reads and writes. The caller polls fd() for readability when an
 // operation answered kWantRead, for writability on kWantWrite (a TLS handshake or renegotiation
-// may want either for either operation).
+// may want either for either operation). Rules the caller keeps: after a readable event, Read
+// until kWantRead (a TLS record may hold more than one Read's worth); after kWantWrite, call
+// Write again with the same unsent bytes (mbedTLS has already encrypted them).
 class Conn {
  public:
   enum class Io { kDone, kWantRead, kWantWrite, kClosed, kError };
