@@ -45,7 +45,8 @@ endef
 DEPENDS = $(Package/freenahi/DEPENDS)
 MK
 : > "$top/include/cmake.mk"
-mk() { make -s -f "$recipe" TOPDIR="$top" DL_DIR="$dl" PKG_BUILD_DIR="$SCRATCH/build" \
+# As the SDK calls it: make -C package/freenahi (here the recipe's own directory).
+mk() { make -s -C "$(dirname "$recipe")" --no-print-directory TOPDIR="$top" DL_DIR="$dl" PKG_BUILD_DIR="$SCRATCH/build" \
   PKG_INSTALL_DIR="$SCRATCH/install" IDIR="$SCRATCH/ipkg" "$@"; }
 
 expect_eq "name, version, license, cmake options" "$(mk define-check)" \

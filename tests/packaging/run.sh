@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The packaging checks CI runs (issue 3), timed step by step: aarch64 cross build with the unit
+# tests under qemu, the armhf static .ipk and its tests, the procd script and the OpenWrt recipe,
+# then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root).
+# Usage: tests/packaging/run.sh [--no-deb]   (--no-deb: skip the steps that install packages)
+set -eu
+case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
+cd "$(dirname "$0")/../.."
+times=""
+step() {  # step NAME COMMAND...
+  local name=$1 t0
+  shift
+  echo "=== $name"
+  t0=$(date +%s)
+  "$@"
+  times="$times$(printf '%-40s %4d s' "$name" $(($(date +%s) - t0)))\n"
+}
+step "cross-build aarch64 + unit tests (qemu)" scripts/cross-build.sh aarch64
+step "package-openwrt armhf (static .ipk)" scripts/package-openwrt.sh armhf
+step "test: .ipk contents, serve under qemu" tests/packaging/openwrt-ipk.sh armhf
+step "test: procd init script" tests/packaging/openwrt-init.sh
+step "test: OpenWrt SDK recipe" tests/packaging/openwrt-recipe.sh
+if [ "${1:-}" != --no-deb ]; then
+  step "package-deb amd64" scripts/package-deb.sh amd64
+  step "test: .deb lint, install, upgrade" tests/packaging/deb.sh
+fi
+printf "\npackaging steps:\n$times"
