@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_util.h"
+
 namespace freenahi {
 namespace {
 
@@ -32,32 +34,6 @@ std::string ReadFile(const std::string& path) {
   out << in.rdbuf();
   return out.str();
 }
-
-// A private temporary directory, removed with its files even when an assertion fails.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/freenahi-config-test-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    for (const std::string& file : files_) unlink(file.c_str());
-    rmdir(path_.c_str());
-  }
-  std::string Write(const std::string& name, const std::string& text, mode_t mode) {
-    std::string file = path_ + "/" + name;
-    files_.push_back(file);
-    std::ofstream(file, std::ios::binary) << text;
-    REQUIRE(chmod(file.c_str(), mode) == 0);
-    return file;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> files_;
-};
 
 // Restores $FREENAHI_CONFIG at the end of a test.
 class ScopedConfigEnv {
@@ -434,7 +410,7 @@ TEST_CASE("config: relative paths resolve against the config file's directory", 
 }
 
 TEST_CASE("config: LoadConfig reads, reports and warns about permissions", "[config]") {
-  TempDir dir;
+  ScopedTempDir dir;
   std::vector<std::string> warnings;
   Result<Config> missing = LoadConfig(dir.path() + "/none.ini", &warnings);
   REQUIRE_FALSE(missing.ok());

@@ -12,30 +12,13 @@
 #include "paris_time.h"
 #include "store_schema.h"
 
+#include "test_util.h"
+
 namespace freenahi {
 namespace {
 
 using store_internal::SqliteDb;
 using store_internal::SqliteStmt;
-
-// A fresh directory, removed with its contents when the test ends, even after a failed REQUIRE.
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "freenahi-store-XXXXXX");
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScopedTempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 constexpr UnixSeconds kNow = 1718000000;  // 2024-06-10 06:13:20 UTC
 

@@ -30,31 +30,12 @@
 
 extern char** environ;
 
+#include "test_util.h"
+
 namespace freenahi {
 namespace {
 
 using Io = Conn::Io;
-
-// A fresh directory under /tmp, removed with everything in it even when an assertion throws.
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    char pattern[] = "/tmp/freenahi-tls-test-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path_ = pattern;
-  }
-  ~ScopedTempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -168,9 +149,9 @@ bool RunUntil(const std::function<bool()>& step, std::vector<int> fds, int max_r
 // Generates a certificate for `common_name` into `dir` and loads it.
 std::shared_ptr<TlsServerContext> MakeContext(const ScopedTempDir& dir,
                                               const std::string& common_name = "localhost") {
-  Status status = GenerateSelfSignedCert(dir.Path("cert.pem"), dir.Path("key.pem"), common_name);
+  Status status = GenerateSelfSignedCert(dir.File("cert.pem"), dir.File("key.pem"), common_name);
   REQUIRE(status.ToString() == "OK");
-  auto context = TlsServerContext::Load(dir.Path("cert.pem"), dir.Path("key.pem"));
+  auto context = TlsServerContext::Load(dir.File("cert.pem"), dir.File("key.pem"));
   REQUIRE(context.status().ToString() == "OK");
   REQUIRE(context.ok());
   return context.value();
@@ -247,9 +228,9 @@ TEST_CASE("tls: generated certificate files, modes and fingerprint", "[tls]") {
   std::shared_ptr<TlsServerContext> context = MakeContext(dir);
   CHECK(IsFingerprint(context->fingerprint()));
   struct stat info;
-  REQUIRE(::stat(dir.Path("key.pem").c_str(), &info) == 0);
+  REQUIRE(::stat(dir.File("key.pem").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
-  REQUIRE(::stat(dir.Path("cert.pem").c_str(), &info) == 0);
+  REQUIRE(::stat(dir.File("cert.pem").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0644);
   size_t entries = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
@@ -257,10 +238,10 @@ TEST_CASE("tls: generated certificate files, modes and fingerprint", "[tls]") {
     ++entries;
   }
   CHECK(entries == 2);  // no temporary file left behind
-  CHECK(ReadFile(dir.Path("cert.pem")).rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
+  CHECK(ReadFile(dir.File("cert.pem")).rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
 
   int code = 0;
-  std::string cert = dir.Path("cert.pem");
+  std::string cert = dir.File("cert.pem");
   std::string openssl_fp = Shell("openssl x509 -noout -fingerprint -sha256 -in " + cert, &code);
   REQUIRE(code == 0);
   CHECK(openssl_fp.substr(openssl_fp.find('=') + 1) == context->fingerprint() + "\n");
@@ -277,40 +258,40 @@ TEST_CASE("tls: generated certificate files, modes and fingerprint", "[tls]") {
 
 TEST_CASE("tls: certificate for another host name and an IP", "[tls]") {
   ScopedTempDir dir;
-  REQUIRE(GenerateSelfSignedCert(dir.Path("c.pem"), dir.Path("k.pem"), "nas.example.org").ok());
-  REQUIRE(GenerateSelfSignedCert(dir.Path("c6.pem"), dir.Path("k6.pem"), "fd00::7").ok());
+  REQUIRE(GenerateSelfSignedCert(dir.File("c.pem"), dir.File("k.pem"), "nas.example.org").ok());
+  REQUIRE(GenerateSelfSignedCert(dir.File("c6.pem"), dir.File("k6.pem"), "fd00::7").ok());
   int code = 0;
   std::string san =
-      Shell("openssl x509 -noout -ext subjectAltName -in " + dir.Path("c.pem"), &code);
+      Shell("openssl x509 -noout -ext subjectAltName -in " + dir.File("c.pem"), &code);
   CHECK(san.find("DNS:nas.example.org, DNS:localhost, IP Address:127.0.0.1") != std::string::npos);
-  san = Shell("openssl x509 -noout -ext subjectAltName -in " + dir.Path("c6.pem"), &code);
+  san = Shell("openssl x509 -noout -ext subjectAltName -in " + dir.File("c6.pem"), &code);
   CHECK(san.find("IP Address:FD00:0:0:0:0:0:0:7") != std::string::npos);
   std::string dates =
-      Shell("openssl x509 -noout -checkend 315000000 -in " + dir.Path("c.pem"), &code);
+      Shell("openssl x509 -noout -checkend 315000000 -in " + dir.File("c.pem"), &code);
   CHECK(code == 0);  // still valid in ~9.98 years
 }
 
 TEST_CASE("tls: GenerateSelfSignedCert errors", "[tls]") {
   ScopedTempDir dir;
-  Status bad_name = GenerateSelfSignedCert(dir.Path("c.pem"), dir.Path("k.pem"), "a,b=c");
+  Status bad_name = GenerateSelfSignedCert(dir.File("c.pem"), dir.File("k.pem"), "a,b=c");
   CHECK(bad_name.code() == Status::Code::kInvalidArgument);
   CHECK(bad_name.message() ==
         "certificate common name \"a,b=c\": expected a host name or IP address");
-  CHECK(GenerateSelfSignedCert(dir.Path("c.pem"), dir.Path("k.pem"), "").code() ==
+  CHECK(GenerateSelfSignedCert(dir.File("c.pem"), dir.File("k.pem"), "").code() ==
         Status::Code::kInvalidArgument);
-  std::string missing = dir.Path("no/such/dir/key.pem");
-  Status no_dir = GenerateSelfSignedCert(dir.Path("c.pem"), missing, "localhost");
+  std::string missing = dir.File("no/such/dir/key.pem");
+  Status no_dir = GenerateSelfSignedCert(dir.File("c.pem"), missing, "localhost");
   CHECK(no_dir.code() == Status::Code::kIOError);
   CHECK(no_dir.message() == "create " + missing + ": No such file or directory");
-  CHECK_FALSE(std::filesystem::exists(dir.Path("c.pem")));
+  CHECK_FALSE(std::filesystem::exists(dir.File("c.pem")));
 }
 
 TEST_CASE("tls: Load errors name the file", "[tls]") {
   ScopedTempDir dir;
   MakeContext(dir);
-  std::string cert = dir.Path("cert.pem");
-  std::string key = dir.Path("key.pem");
-  std::string missing = dir.Path("missing.pem");
+  std::string cert = dir.File("cert.pem");
+  std::string key = dir.File("key.pem");
+  std::string missing = dir.File("missing.pem");
   auto result = TlsServerContext::Load(missing, key);
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().message() == "load certificate " + missing + ": No such file or directory");
@@ -318,7 +299,7 @@ TEST_CASE("tls: Load errors name the file", "[tls]") {
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().message() == "load key " + missing + ": No such file or directory");
 
-  std::string garbage = dir.Path("garbage.pem");
+  std::string garbage = dir.File("garbage.pem");
   std::ofstream(garbage) << "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n"
                             "-----END CERTIFICATE-----\n";
   result = TlsServerContext::Load(garbage, key);
@@ -327,7 +308,7 @@ TEST_CASE("tls: Load errors name the file", "[tls]") {
   CHECK(result.status().message() == "load certificate " + garbage +
                                          ": PEM - PEM string is not as expected : "
                                          "BASE64 - Invalid character in input");
-  std::string text = dir.Path("text.pem");
+  std::string text = dir.File("text.pem");
   std::ofstream(text) << "just some text\n";
   result = TlsServerContext::Load(text, key);
   REQUIRE_FALSE(result.ok());
@@ -339,10 +320,10 @@ TEST_CASE("tls: Load errors name the file", "[tls]") {
 
   ScopedTempDir other;
   MakeContext(other);
-  result = TlsServerContext::Load(cert, other.Path("key.pem"));
+  result = TlsServerContext::Load(cert, other.File("key.pem"));
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().message().rfind(
-            "key " + other.Path("key.pem") + " does not match certificate " + cert + ": ", 0) == 0);
+            "key " + other.File("key.pem") + " does not match certificate " + cert + ": ", 0) == 0);
 }
 
 TEST_CASE("tls: plain conn echo over a socketpair", "[tls]") {
@@ -453,7 +434,7 @@ TEST_CASE("tls: handshake and echo with a verifying mbedTLS client", "[tls]") {
   ScopedTempDir dir;
   std::shared_ptr<TlsServerContext> context = MakeContext(dir);
   Listener listener;
-  TestClient client(dir.Path("cert.pem"), ConnectTo(listener.port()));
+  TestClient client(dir.File("cert.pem"), ConnectTo(listener.port()));
   UniqueFd accepted = listener.Accept(5000);
   REQUIRE(accepted.valid());
   std::unique_ptr<Conn> server = context->Accept(std::move(accepted));
@@ -519,7 +500,7 @@ TEST_CASE("tls: curl verifies the generated certificate by name and by IP", "[tl
   std::string port = std::to_string(listener.port());
   std::vector<std::string> curl = {"curl",      "--silent", "--show-error",
                                    "--noproxy", "*",        "--max-time",
-                                   "15",        "-o",       dir.Path("body.txt")};
+                                   "15",        "-o",       dir.File("body.txt")};
   struct Case {
     std::string url;
     std::vector<std::string> extra;
@@ -527,22 +508,22 @@ TEST_CASE("tls: curl verifies the generated certificate by name and by IP", "[tl
   };
   const Case cases[] = {
       {"https://localhost:" + port + "/",
-       {"--cacert", dir.Path("cert.pem"), "--resolve", "localhost:" + port + ":127.0.0.1"},
+       {"--cacert", dir.File("cert.pem"), "--resolve", "localhost:" + port + ":127.0.0.1"},
        0},
-      {"https://127.0.0.1:" + port + "/", {"--cacert", dir.Path("cert.pem")}, 0},
+      {"https://127.0.0.1:" + port + "/", {"--cacert", dir.File("cert.pem")}, 0},
       {"https://localhost:" + port + "/", {"--resolve", "localhost:" + port + ":127.0.0.1"}, 60},
   };
   for (const Case& c : cases) {
     std::vector<std::string> argv = curl;
     argv.insert(argv.end(), c.extra.begin(), c.extra.end());
     argv.push_back(c.url);
-    std::filesystem::remove(dir.Path("body.txt"));
-    Child child(argv, dir.Path("curl.out"), dir.Path("curl.err"));
+    std::filesystem::remove(dir.File("body.txt"));
+    Child child(argv, dir.File("curl.out"), dir.File("curl.err"));
     REQUIRE(child.started());
     int exit_code = ServeOneRequest(listener, *context, child);
-    INFO(c.url << " stderr: " << ReadFile(dir.Path("curl.err")));
+    INFO(c.url << " stderr: " << ReadFile(dir.File("curl.err")));
     CHECK(exit_code == c.expected_exit);
-    if (c.expected_exit == 0) CHECK(ReadFile(dir.Path("body.txt")) == "ok");
+    if (c.expected_exit == 0) CHECK(ReadFile(dir.File("body.txt")) == "ok");
   }
 }
 
@@ -594,11 +575,11 @@ TEST_CASE("tls: a TLS 1.1 client is refused", "[tls]") {
   Listener listener;
   Child client({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(listener.port()),
                 "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"},
-               dir.Path("out"), dir.Path("err"));
+               dir.File("out"), dir.File("err"));
   REQUIRE(client.started());
   UniqueFd accepted = listener.Accept(5000);
   if (!accepted.valid()) {
-    WARN("openssl s_client -tls1_1 did not connect; skipped: " << ReadFile(dir.Path("err")));
+    WARN("openssl s_client -tls1_1 did not connect; skipped: " << ReadFile(dir.File("err")));
     return;
   }
   std::unique_ptr<Conn> server = context->Accept(std::move(accepted));

@@ -14,6 +14,8 @@
 
 #include "crypto.h"
 
+#include "test_util.h"
+
 namespace freenahi {
 namespace {
 
@@ -28,25 +30,6 @@ constexpr UnixSeconds kVectorTime = 1710399732;  // 2024-03-14T07:02:12Z
 const std::string kConfigToken = "config-token-0123456789";
 const std::string kDatabaseToken = "database-token-9876543210";
 const std::string kSyncedPath = "/webhook/connection_synced/";
-
-// A fresh directory, removed with its contents when the test ends, even after a failed REQUIRE.
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "freenahi-webhook-XXXXXX");
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScopedTempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct SqliteCloser {
   void operator()(sqlite3* db) const { sqlite3_close(db); }

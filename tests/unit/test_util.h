@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the unit tests: a temporary directory that removes itself, even when an
+// assertion fails (ninja's ScopedTempDir).
+#ifndef FREENAHI_TESTS_UNIT_TEST_UTIL_H_
+#define FREENAHI_TESTS_UNIT_TEST_UTIL_H_
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace freenahi {
+
+class ScopedTempDir {
+ public:
+  ScopedTempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "freenahi-test-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~ScopedTempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `text` to File(name) with `mode`; returns the path.
+  std::string Write(const std::string& name, const std::string& text, mode_t mode = 0644) {
+    std::string file = File(name);
+    std::ofstream(file, std::ios::binary) << text;
+    REQUIRE(chmod(file.c_str(), mode) == 0);
+    return file;
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace freenahi
+
+#endif  // FREENAHI_TESTS_UNIT_TEST_UTIL_H_
