@@ -38,6 +38,11 @@ if(FREENAHI_SYSROOT)
          " -Wl,-rpath-link,${FREENAHI_SYSROOT}/usr/lib/${FREENAHI_CROSS_TRIPLE}"
          " -Wl,-rpath-link,${FREENAHI_SYSROOT}/lib/${FREENAHI_CROSS_TRIPLE}")
 endif()
+if(FREENAHI_SYSROOT)
+  # The sysroot's path means nothing on the target: no RUNPATH into it (qemu runs get the
+  # sysroot through LD_LIBRARY_PATH below; packages must not carry it: lintian error).
+  set(CMAKE_SKIP_BUILD_RPATH ON)
+endif()
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

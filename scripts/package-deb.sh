@@ -40,6 +40,9 @@ if [ "$build" = yes ]; then
   esac
 fi
 [ -x "$bin" ] || { echo "package-deb: $bin is missing (run without --no-build)" >&2; exit 1; }
+if readelf -d "$bin" | grep -q -e RUNPATH -e RPATH; then
+  echo "package-deb: $bin carries an RPATH/RUNPATH (a build path): rebuild it" >&2; exit 1
+fi
 if file "$bin" 2>/dev/null | grep -q 'statically linked'; then
   echo "package-deb: $bin is static; the .deb wants the dynamic build" >&2; exit 1
 fi

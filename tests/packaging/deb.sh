@@ -66,6 +66,9 @@ conf=/etc/freenahi/freenahi.ini
 expect_eq "config owner and mode" "$(stat -c '%U:%G %a' "$conf")" "root:freenahi 640"
 cmp -s "$conf" /usr/share/freenahi/freenahi.ini.example || fail "config is not the example"
 expect_eq "--version" "$(/usr/bin/freenahi --version)" "freenahi $version"
+# Enabled for the next boot (deb-systemd-helper works without systemd running).
+wants=/etc/systemd/system/multi-user.target.wants/freenahi.service
+expect_eq "enabled at boot" "$(readlink "$wants")" /lib/systemd/system/freenahi.service
 # systemd-analyze works without systemd as PID 1.
 verify=$(systemd-analyze verify /lib/systemd/system/freenahi.service 2>&1 || echo "exit $?")
 expect_eq "systemd-analyze verify" "$verify" ""
@@ -110,6 +113,7 @@ if [ "$keep" = no ]; then
   [ -f "$conf" ] || fail "remove deleted the config (only purge may)"
   dpkg --purge freenahi > /dev/null 2>&1 || fail "dpkg --purge"
   [ ! -e "$conf" ] || fail "purge left $conf"
+  [ ! -L "$wants" ] || fail "purge left $wants"
   [ -d /var/lib/freenahi ] || fail "purge deleted the bank data"
   rm -rf /var/lib/freenahi
   ok "remove keeps the config, purge removes it and keeps /var/lib/freenahi"
