@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Webhook JSON → model.h records: a SAX envelope pass, then an in-situ DOM walk with JSON paths in
-// every error. Numbers stay text (kParseNumbersAsStringsFlag) so money never touches a double.
+// Webhook JSON → model.h records: a copy-free SAX envelope pass, then an in-situ DOM of only the
+// members read here (kReadKeys), walked with JSON paths in every error. Numbers stay text
+// (kParseNumbersAsStringsFlag) so money never touches a double.
 #include "payload.h"
 
 #include <rapidjson/document.h>
@@ -8,6 +9,9 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -19,16 +23,86 @@ namespace freenahi {
 namespace {
 
 using JValue = rapidjson::Value;
+using rapidjson::SizeType;
 
-// Iterative: a deeply nested body cannot exhaust the stack. Encoding validated: only UTF-8 text
+// Iterative: a deeply nested body cannot exhaust the stack. The envelope does not validate
+// UTF-8 (a third of its cost); the full parse does, so bad text fails the inbox item, never
 // reaches the store.
-constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag |
-                                 rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseIterativeFlag;
+constexpr unsigned kEnvelopeFlags =
+    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
+constexpr unsigned kPayloadFlags =
+    kEnvelopeFlags | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseInsituFlag;
+
+// Every member name the converters below read, at any depth. ParsePayload drops all other
+// members, with their subtrees, before they reach the DOM; Node::Get aborts on a name missing
+// here, so a new field is added to this table and read where it belongs, nothing else.
+constexpr std::string_view kReadKeys[] = {
+    // body, user, connection, connector
+    "id_webhook_data", "user", "id_user", "connection", "account", "id_connection", "id", "signin",
+    "platform", "connector", "id_connector", "connector_uuid", "uuid", "state", "error_message",
+    "last_update", "created", "active", "accounts",
+    // account, currency, loan
+    "number", "original_name", "name", "iban", "type", "usage", "currency", "precision", "balance",
+    "coming", "deleted", "disabled", "loan", "transactions", "investments", "total_amount",
+    "available_amount", "used_amount", "next_payment_amount", "next_payment_date",
+    "subscription_date", "maturity_date", "rate", "nb_payments_left", "nb_payments_total",
+    "duration",
+    // transaction, counterparty, category
+    "id_account", "date", "rdate", "vdate", "application_date", "datetime", "value", "gross_value",
+    "original_wording", "simplified_wording", "wording", "original_value", "original_currency",
+    "card", "counterparty", "categories", "label", "account_scheme_name", "account_identification",
+    "code", "parent_code",
+    // investment
+    "code_type", "quantity", "unitprice", "unitvalue", "valuation", "diff"};
+
+// kReadKeys as an open-addressing hash set: usually one probe and one short compare.
+class ReadKeySet {
+ public:
+  ReadKeySet() {
+    static_assert(std::size(kReadKeys) * 3 < kSlots, "keep the table sparse");
+    for (std::string_view key : kReadKeys) {
+      size_t i = Hash(key);
+      while (!slots_[i].empty() && slots_[i] != key) i = (i + 1) % kSlots;
+      slots_[i] = key;
+    }
+  }
+  bool Contains(std::string_view key) const {
+    if (key.empty()) return false;
+    for (size_t i = Hash(key); !slots_[i].empty(); i = (i + 1) % kSlots) {
+      if (Equal(slots_[i], key)) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kSlots = 256;
+  static size_t Hash(std::string_view k) {
+    auto at = [k](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(k[i])); };
+    return (k.size() * 37 + at(0) * 11 + at(k.size() / 2) * 3 + at(k.size() - 1)) % kSlots;
+  }
+  // Inline: a libc memcmp call costs more than comparing a dozen bytes.
+  static bool Equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  std::array<std::string_view, kSlots> slots_{};
+};
+
+bool IsReadKey(std::string_view key) {
+  static const ReadKeySet set;
+  return set.Contains(key);
+}
 
 Status Malformed(size_t offset, const std::string& reason) {
   return Status::InvalidArgument("malformed JSON at offset " + std::to_string(offset) + ": " +
                                  reason);
+}
+
+Status Malformed(const rapidjson::ParseResult& r) {
+  return Malformed(r.Offset(), rapidjson::GetParseError_En(r.Code()));
 }
 
 // RapidJSON reads a NUL as the end of input; JSON text can never hold a raw one.
@@ -56,26 +130,81 @@ Result<int64_t> ParseInteger(std::string_view text) {
   return r;
 }
 
-// ---- Envelope: one SAX pass, no DOM ----
+// ---- Envelope: one SAX pass, no DOM, no copy ----
+
+// The body, read-only, as a stream RapidJSON's in-situ mode walks: strings and numbers reach the
+// handler as pointers into the body. "Writes" are only counted, so a string arrives with its
+// unescaped length but its raw JSON text (identical unless it holds a backslash). This is what
+// makes the envelope cheap: the copying streams push every byte of every string onto a stack.
+class ViewStream {
+ public:
+  using Ch = char;
+  explicit ViewStream(std::string_view s)
+      : begin_(s.data()), src_(begin_), end_(begin_ + s.size()) {}
+  Ch Peek() const { return src_ == end_ ? '\0' : *src_; }
+  Ch Take() { return src_ == end_ ? '\0' : *src_++; }
+  size_t Tell() const { return static_cast<size_t>(src_ - begin_); }
+  Ch* PutBegin() {
+    put_count_ = 0;
+    return const_cast<Ch*>(src_);  // handed to the handler as const char*, never written
+  }
+  void Put(Ch) { ++put_count_; }
+  void Flush() {}
+  size_t PutEnd(Ch*) { return put_count_; }
+
+ private:
+  const Ch* begin_;
+  const Ch* src_;
+  const Ch* end_;
+  size_t put_count_ = 0;
+};
+
+}  // namespace
+}  // namespace freenahi
+
+// ParseString/ParseNumber work on a local copy of the stream (as for InsituStringStream); the
+// number's start is then read from the caller's copy, which has not moved yet.
+template <>
+struct rapidjson::StreamTraits<freenahi::ViewStream> {
+  enum { copyOptimization = 1 };
+};
+
+namespace freenahi {
+namespace {
+
+bool Is(const char* s, SizeType n, std::string_view key) {
+  return n == key.size() && std::memcmp(s, key.data(), n) == 0;
+}
 
 class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EnvelopeHandler> {
  public:
-  bool StartObject() { return Open('o'); }
-  bool StartArray() { return Open('a'); }
-  bool EndObject(rapidjson::SizeType) { return Close(); }
-  bool EndArray(rapidjson::SizeType) { return Close(); }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    if (stack_.size() == 1) top_key_.assign(s, n);
-    if (stack_.size() == 2) inner_key_.assign(s, n);
+  // raw: strings arrive as JSON text (ViewStream). One that matters and holds an escape stops the
+  // pass with needs_unescaped(), for a rerun over unescaped strings (rare: Powens sends none).
+  explicit EnvelopeHandler(bool raw) : raw_(raw) {}
+
+  bool StartObject() { return Open(true); }
+  bool StartArray() { return Open(false); }
+  bool EndObject(SizeType) { return Close(); }
+  bool EndArray(SizeType) { return Close(); }
+  bool Key(const char* s, SizeType n, bool) {
+    if (depth_ > 2) return true;
+    if (raw_ && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
+    if (depth_ == 1) {
+      top_ = Is(s, n, "id_webhook_data") ? kWebhookId
+             : Is(s, n, "id_user")       ? kIdUser
+             : Is(s, n, "user")          ? kUser
+             : Is(s, n, "connection")    ? kConnection
+                                         : kNone;
+    } else {
+      inner_ = Is(s, n, "id") ? kId : Is(s, n, "id_user") ? kIdUser : kNone;
+    }
     return true;
   }
-  // Strings and (with kParseNumbersAsStringsFlag) numbers.
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    Scalar(std::string_view(s, n));
-    return true;
-  }
+  bool String(const char* s, SizeType n, bool) { return Scalar(s, n, raw_); }
+  bool RawNumber(const char* s, SizeType n, bool) { return Scalar(s, n, false); }
   bool Default() { return true; }  // null, booleans: nothing to keep
 
+  bool needs_unescaped() const { return needs_unescaped_; }
   bool root_is_object() const { return root_is_object_; }
   Envelope envelope() const {
     Envelope e;
@@ -85,47 +214,164 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
   }
 
  private:
-  bool Open(char kind) {
-    if (stack_.empty() && kind == 'o') root_is_object_ = true;
-    stack_.push_back(kind);
+  enum Member { kNone, kWebhookId, kIdUser, kUser, kConnection, kId };
+
+  bool Open(bool object) {
+    ++depth_;
+    if (depth_ == 1) root_is_object_ = object;
+    if (depth_ == 2) second_is_object_ = object;
     return true;
   }
   bool Close() {
-    stack_.pop_back();
+    --depth_;
     return true;
   }
-  void Scalar(std::string_view text) {
-    if (stack_.size() == 1 && stack_[0] == 'o') {
-      if (top_key_ == "id_webhook_data") Store(text, &webhook_id_);
-      if (top_key_ == "id_user") Store(text, &top_id_user_);
-    } else if (stack_.size() == 2 && stack_[0] == 'o' && stack_[1] == 'o') {
-      if (top_key_ == "user" && inner_key_ == "id") Store(text, &user_id_);
-      if (top_key_ == "connection" && inner_key_ == "id_user") Store(text, &connection_id_user_);
-    }
+  bool NeedUnescaped() {
+    needs_unescaped_ = true;
+    return false;  // stops the reader
   }
-  static void Store(std::string_view text, std::optional<int64_t>* out) {
-    Result<int64_t> r = ParseInteger(text);
+  // The id this scalar is, or nullptr.
+  std::optional<int64_t>* Target() {
+    if (!root_is_object_) return nullptr;
+    if (depth_ == 1)
+      return top_ == kWebhookId ? &webhook_id_ : top_ == kIdUser ? &top_id_user_ : nullptr;
+    if (depth_ != 2 || !second_is_object_) return nullptr;
+    if (top_ == kUser && inner_ == kId) return &user_id_;
+    if (top_ == kConnection && inner_ == kIdUser) return &connection_id_user_;
+    return nullptr;
+  }
+  // may_escape: a raw string, which holds an escape iff a backslash is among its first n bytes.
+  bool Scalar(const char* s, SizeType n, bool may_escape) {
+    std::optional<int64_t>* out = Target();
+    if (out == nullptr) return true;
+    if (may_escape && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
+    Result<int64_t> r = ParseInteger(std::string_view(s, n));
     if (r.ok()) *out = *r;
+    return true;
   }
 
-  std::vector<char> stack_;  // 'o' object, 'a' array, outermost first
-  std::string top_key_, inner_key_;
-  bool root_is_object_ = false;
+  const bool raw_;
+  bool needs_unescaped_ = false;
+  size_t depth_ = 0;  // open objects and arrays
+  bool root_is_object_ = false, second_is_object_ = false;
+  Member top_ = kNone, inner_ = kNone;  // the last key at depth 1, at depth 2
   std::optional<int64_t> webhook_id_, user_id_, top_id_user_, connection_id_user_;
 };
 
-// ---- DOM walk: a node is an object plus its JSON path ----
+// ---- Full parse, step 1: the body's SAX events → a Document of the members read here ----
 
+// Forwards events to `out` (a Document is a SAX handler) except members whose name is not in
+// kReadKeys: those are skipped with their whole subtree by counting depth, so a big or deeply
+// nested unknown member costs neither DOM memory nor stack. Forwarded containers keep their own
+// member/element counts, as EndObject/EndArray must report what the Document received.
+class KeepFilter {
+ public:
+  explicit KeepFilter(rapidjson::Document* out) : out_(out) {}
+
+  bool Null() { return Value() ? out_->Null() : true; }
+  bool Bool(bool b) { return Value() ? out_->Bool(b) : true; }
+  bool Int(int i) { return Value() ? out_->Int(i) : true; }
+  bool Uint(unsigned u) { return Value() ? out_->Uint(u) : true; }
+  bool Int64(int64_t i) { return Value() ? out_->Int64(i) : true; }
+  bool Uint64(uint64_t u) { return Value() ? out_->Uint64(u) : true; }
+  bool Double(double d) { return Value() ? out_->Double(d) : true; }
+  bool RawNumber(const char* s, SizeType n, bool copy) {
+    return Value() ? out_->RawNumber(s, n, copy) : true;
+  }
+  bool String(const char* s, SizeType n, bool copy) {
+    return Value() ? out_->String(s, n, copy) : true;
+  }
+  bool StartObject() { return Open(false) ? out_->StartObject() : true; }
+  bool StartArray() { return Open(true) ? out_->StartArray() : true; }
+  bool Key(const char* s, SizeType n, bool copy) {
+    if (skip_depth_ > 0) return true;
+    if (!IsReadKey(std::string_view(s, n))) {
+      drop_next_ = true;
+      return true;
+    }
+    ++open_.back().count;
+    return out_->Key(s, n, copy);
+  }
+  bool EndObject(SizeType) { return Close() ? out_->EndObject(Pop()) : true; }
+  bool EndArray(SizeType) { return Close() ? out_->EndArray(Pop()) : true; }
+
+ private:
+  struct Frame {
+    SizeType count;  // members (counted at their key) or elements forwarded
+    bool array;
+  };
+  // A value starts: true when it is forwarded.
+  bool Value() {
+    if (skip_depth_ > 0) return false;
+    if (drop_next_) {
+      drop_next_ = false;
+      return false;
+    }
+    if (!open_.empty() && open_.back().array) ++open_.back().count;
+    return true;
+  }
+  bool Open(bool array) {
+    if (skip_depth_ > 0 || drop_next_) {
+      drop_next_ = false;
+      ++skip_depth_;
+      return false;
+    }
+    Value();
+    open_.push_back({0, array});
+    return true;
+  }
+  // A container ends: true when it was forwarded.
+  bool Close() {
+    if (skip_depth_ == 0) return true;
+    --skip_depth_;
+    return false;
+  }
+  SizeType Pop() {
+    SizeType count = open_.back().count;
+    open_.pop_back();
+    return count;
+  }
+
+  rapidjson::Document* out_;
+  std::vector<Frame> open_;  // forwarded containers, outermost first
+  size_t skip_depth_ = 0;    // > 0: inside a dropped member, this many containers deep
+  bool drop_next_ = false;   // the next value belongs to a dropped key
+};
+
+[[noreturn]] void NotInReadKeys(const char* key) {
+  std::fprintf(stderr, "freenahi: payload.cc reads \"%s\", which kReadKeys lacks\n", key);
+  std::abort();
+}
+
+// ---- Full parse, step 2: DOM walk; a node is an object and where it sits ----
+
+// The JSON path is only spelled out for an error: building it per element costs more than the
+// element's conversion.
 struct Node {
-  const JValue* value;  // an object
-  std::string path;     // "" for the root
+  const JValue* value;           // an object
+  const Node* parent = nullptr;  // nullptr for the root; outlives this node
+  const char* key = nullptr;     // the member of parent holding this object, or its array
+  int64_t index = -1;            // the position in that array; -1: the member is this object
 
-  std::string Child(const char* key) const { return path.empty() ? key : path + "." + key; }
+  std::string Path() const {
+    if (parent == nullptr) return "";
+    std::string path = parent->Child(key);
+    if (index >= 0) path += "[" + std::to_string(index) + "]";
+    return path;
+  }
+  std::string Child(const char* name) const {
+    std::string path = Path();
+    return path.empty() ? name : path + "." + name;
+  }
   // The member, or nullptr when absent or null.
   const JValue* Get(const char* key) const {
     auto it = value->FindMember(key);
-    if (it == value->MemberEnd() || it->value.IsNull()) return nullptr;
-    return &it->value;
+    if (it == value->MemberEnd()) {
+      // A name kReadKeys lacks was filtered out: a programming error any test reaching here hits.
+      if (!IsReadKey(key)) NotInReadKeys(key);
+      return nullptr;
+    }
+    return it->value.IsNull() ? nullptr : &it->value;
   }
   Status Error(const char* key, const std::string& cause) const {
     return Status::InvalidArgument(Child(key) + ": " + cause);
@@ -220,24 +466,26 @@ Status GetObject(const Node& n, const char* key, std::optional<Node>* out) {
   const JValue* v = n.Get(key);
   if (v == nullptr) return Status::Ok();
   if (!v->IsObject()) return n.Error(key, std::string("expected an object, got ") + TypeName(*v));
-  *out = Node{v, n.Child(key)};
+  *out = Node{v, &n, key};
   return Status::Ok();
 }
 
-// Calls `f(element_node)` for each element of an array of objects; absent or null: none.
-template <typename F>
-Status ForEachObject(const Node& n, const char* key, F f) {
+// Appends one element to *out per element of an array of objects, filled by
+// `f(element_node, &element)`; absent or null: none. *out grows once, to the array's size.
+template <typename T, typename F>
+Status ParseArray(const Node& n, const char* key, std::vector<T>* out, F f) {
   const JValue* v = n.Get(key);
   if (v == nullptr) return Status::Ok();
   if (!v->IsArray()) return n.Error(key, std::string("expected an array, got ") + TypeName(*v));
-  const std::string base = n.Child(key);
-  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-    const JValue& e = (*v)[i];
-    std::string path = base + "[" + std::to_string(i) + "]";
-    if (!e.IsObject()) {
-      return Status::InvalidArgument(path + ": expected an object, got " + TypeName(e));
+  out->reserve(out->size() + v->Size());
+  for (SizeType i = 0; i < v->Size(); ++i) {
+    const Node element{&(*v)[i], &n, key, i};
+    if (!element.value->IsObject()) {
+      return Status::InvalidArgument(element.Path() + ": expected an object, got " +
+                                     TypeName(*element.value));
     }
-    FREENAHI_RETURN_IF_ERROR(f(Node{&e, std::move(path)}));
+    out->emplace_back();
+    FREENAHI_RETURN_IF_ERROR(f(element, &out->back()));
   }
   return Status::Ok();
 }
@@ -287,12 +535,9 @@ Status ParseTransactionExtras(const Node& n, Transaction* t) {
     t->counterparty.emplace();
     FREENAHI_RETURN_IF_ERROR(ParseCounterparty(*counterparty, &*t->counterparty));
   }
-  return ForEachObject(n, "categories", [t](const Node& c) {
-    Category category;
-    FREENAHI_RETURN_IF_ERROR(GetText(c, "code", &category.code));
-    FREENAHI_RETURN_IF_ERROR(GetText(c, "parent_code", &category.parent_code));
-    t->categories.push_back(std::move(category));
-    return Status::Ok();
+  return ParseArray(n, "categories", &t->categories, [](const Node& c, Category* category) {
+    FREENAHI_RETURN_IF_ERROR(GetText(c, "code", &category->code));
+    return GetText(c, "parent_code", &category->parent_code);
   });
 }
 
@@ -370,14 +615,11 @@ Status ParseAccountChildren(const Node& n, Account* a) {
     a->loan.emplace();
     FREENAHI_RETURN_IF_ERROR(ParseLoan(*loan, a->currency.precision, &*a->loan));
   }
-  FREENAHI_RETURN_IF_ERROR(ForEachObject(n, "transactions", [a](const Node& t) {
-    a->transactions.emplace_back();
-    return ParseTransaction(t, *a, &a->transactions.back());
-  }));
-  return ForEachObject(n, "investments", [a](const Node& i) {
-    a->investments.emplace_back();
-    return ParseInvestment(i, *a, &a->investments.back());
-  });
+  FREENAHI_RETURN_IF_ERROR(
+      ParseArray(n, "transactions", &a->transactions,
+                 [a](const Node& t, Transaction* out) { return ParseTransaction(t, *a, out); }));
+  return ParseArray(n, "investments", &a->investments,
+                    [a](const Node& i, Investment* out) { return ParseInvestment(i, *a, out); });
 }
 
 Status ParseAccount(const Node& n, const AccountDefaults& defaults, Account* a) {
@@ -429,9 +671,8 @@ Status ParseConnection(const Node& n, int64_t default_user_id, Connection* c) {
   FREENAHI_RETURN_IF_ERROR(GetOpt(n, "created", AsParisTime, &c->created));
   FREENAHI_RETURN_IF_ERROR(GetBool(n, "active", &c->active));
   const AccountDefaults defaults{c->id, c->user_id};
-  return ForEachObject(n, "accounts", [c, &defaults](const Node& a) {
-    c->accounts.emplace_back();
-    return ParseAccount(a, defaults, &c->accounts.back());
+  return ParseArray(n, "accounts", &c->accounts, [&defaults](const Node& a, Account* out) {
+    return ParseAccount(a, defaults, out);
   });
 }
 
@@ -508,27 +749,41 @@ Status ParseEventBody(const Node& root, Payload* p) {
 
 Result<Envelope> ParseEnvelope(std::string_view body) {
   FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
-  EnvelopeHandler handler;
   rapidjson::Reader reader;
-  rapidjson::MemoryStream stream(body.data(), body.size());
-  rapidjson::ParseResult ok = reader.Parse<kParseFlags>(stream, handler);
-  if (!ok) return Malformed(ok.Offset(), rapidjson::GetParseError_En(ok.Code()));
-  if (!handler.root_is_object()) return Malformed(FirstNonSpace(body), "not a JSON object");
-  return handler.envelope();
+  EnvelopeHandler raw(/*raw=*/true);
+  ViewStream view(body);
+  rapidjson::ParseResult ok = reader.Parse<kEnvelopeFlags | rapidjson::kParseInsituFlag>(view, raw);
+  EnvelopeHandler unescaped(/*raw=*/false);
+  EnvelopeHandler* handler = &raw;
+  if (raw.needs_unescaped()) {  // an id or a key that matters is escaped: read it the slow way
+    rapidjson::MemoryStream stream(body.data(), body.size());
+    ok = reader.Parse<kEnvelopeFlags>(stream, unescaped);
+    handler = &unescaped;
+  }
+  if (!ok) return Malformed(ok);
+  if (!handler->root_is_object()) return Malformed(FirstNonSpace(body), "not a JSON object");
+  return handler->envelope();
 }
 
-Result<Payload> ParsePayload(WebhookEvent event, std::string body) {
-  FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
-  const size_t root_offset = FirstNonSpace(body);
+namespace {
+
+// REQUIRES: *body has no NUL byte. Strings are unescaped in place into *body, which the DOM
+// points into; the DOM is gone when this returns, the strings copied into the records.
+Result<Payload> ParseInsitu(WebhookEvent event, std::string* body) {
+  const size_t root_offset = FirstNonSpace(*body);
   rapidjson::Document doc;
-  // In place: strings are unescaped into `body` itself, which outlives `doc`. Numbers stay
-  // unterminated there, so their text is always read with its length.
-  doc.ParseInsitu<kParseFlags>(&body[0]);
-  if (doc.HasParseError()) {
-    return Malformed(doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  rapidjson::ParseResult parsed;
+  auto generate = [&parsed, body](rapidjson::Document& out) {
+    KeepFilter filter(&out);
+    rapidjson::Reader reader;
+    rapidjson::InsituStringStream stream(&(*body)[0]);
+    parsed = reader.Parse<kPayloadFlags>(stream, filter);
+    return !parsed.IsError();
+  };
+  doc.Populate(generate);
+  if (parsed.IsError()) return Malformed(parsed);
   if (!doc.IsObject()) return Malformed(root_offset, "not a JSON object");
-  const Node root{&doc, ""};
+  const Node root{&doc};
   Payload p;
   p.event = event;
   FREENAHI_RETURN_IF_ERROR(GetIdOr(root, "id_webhook_data", &p.webhook_id));
@@ -539,6 +794,15 @@ Result<Payload> ParsePayload(WebhookEvent event, std::string body) {
     FREENAHI_RETURN_IF_ERROR(ParseUser(*user, "id", &*p.user));
   }
   FREENAHI_RETURN_IF_ERROR(ParseEventBody(root, &p));
+  return p;
+}
+
+}  // namespace
+
+Result<Payload> ParsePayload(WebhookEvent event, std::string body) {
+  FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
+  Result<Payload> p = ParseInsitu(event, &body);
+  std::string().swap(body);  // now, not when the caller's statement ends
   return p;
 }
 

@@ -196,7 +196,6 @@ TEST_CASE("payload: envelope rejects malformed JSON with its offset", "[payload]
       {"42", "malformed JSON at offset 0: not a JSON object"},
       {"\"text\"", "malformed JSON at offset 0: not a JSON object"},
       {std::string("{\"a\": 1}\0", 9), "malformed JSON at offset 8: NUL byte"},
-      {"{\"a\": \"\xff\"}", "malformed JSON at offset 7: Invalid encoding in string."},
   };
   for (const auto& c : kCases) {
     INFO(c.body);
@@ -209,12 +208,55 @@ TEST_CASE("payload: envelope rejects malformed JSON with its offset", "[payload]
   }
 }
 
+TEST_CASE("payload: invalid UTF-8 passes the envelope, fails the full parse", "[payload]") {
+  // The envelope skips encoding validation (a third of its cost); the ingest step rejects the
+  // body, so the inbox item is marked failed with this reason and no bad text is stored.
+  const std::string body = "{\"id_webhook_data\": 5, \"a\": \"\xff\"}";
+  Result<Envelope> e = ParseEnvelope(body);
+  REQUIRE(e.ok());
+  CHECK(e->webhook_id == 5);
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced, body) ==
+        "malformed JSON at offset 29: Invalid encoding in string.");
+  // Also inside a member the full parse drops.
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced,
+                "{\"connection\": {\"id\": 1, \"information\": {\"x\": [\"\xc3\x28\"]}}}") ==
+        "malformed JSON at offset 48: Invalid encoding in string.");
+}
+
+TEST_CASE("payload: envelope reads escaped keys and ids, and only the view", "[payload]") {
+  Result<Envelope> e =
+      ParseEnvelope(R"({"x": "a\"b", "id\u005fwebhook_data": "\u0035", "user": {"i\u0064": 7}})");
+  REQUIRE(e.ok());
+  CHECK(e->webhook_id == 5);
+  CHECK(e->user_id == 7);
+  // The body is read up to its size, never to a NUL.
+  const std::string buffer = R"({"id_webhook_data": 12}{"id_webhook_data": 13})";
+  Result<Envelope> first = ParseEnvelope(std::string_view(buffer).substr(0, 23));
+  REQUIRE(first.ok());
+  CHECK(first->webhook_id == 12);
+  Result<Envelope> cut =
+      ParseEnvelope(std::string_view(buffer).substr(0, 21));  // {"id_webhook_data": 1
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.status().message() ==
+        "malformed JSON at offset 21: Missing a comma or '}' after an object member.");
+}
+
 TEST_CASE("payload: deep nesting neither crashes the envelope nor the parser", "[payload]") {
   std::string body = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
   Result<Envelope> e = ParseEnvelope(body);
   REQUIRE(e.ok());
   CHECK_FALSE(e->webhook_id);
   CHECK(ErrorOf(WebhookEvent::kConnectionSynced, body) == "connection: missing");
+  // Inside a member the parser drops: skipped by counting, before a member it keeps.
+  Payload p = MustParse(WebhookEvent::kConnectionSynced,
+                        R"({"comment": )" + std::string(200000, '[') + "{}" +
+                            std::string(200000, ']') + R"(, "connection": {"id": 3}})");
+  CHECK(p.connection->id == 3);
+  // Inside a member it keeps: built, then reported.
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced, R"({"connection": {"id": 1, "accounts": )" +
+                                                     std::string(100000, '[') +
+                                                     std::string(100000, ']') + "}}") ==
+        "connection.accounts[0]: expected an object, got an array");
 }
 
 TEST_CASE("payload: bad shapes are reported with their JSON path", "[payload]") {
@@ -498,6 +540,187 @@ TEST_CASE("payload: unknown fields and escaped strings", "[payload]") {
   const Account& a = p.connection->accounts[0];
   CHECK(a.name == "Café \"Le Zinc\"\n");
   CHECK(a.transactions[0].value_minor == -10);
+}
+
+// Every field of a payload, one per line, to compare two parses.
+std::string Describe(const Payload& p) {
+  std::ostringstream out;
+  auto opt = [&out](const char* name, const auto& v) {
+    out << name << "=";
+    if (v) {
+      out << *v;
+    } else {
+      out << "-";
+    }
+    out << "\n";
+  };
+  out << "webhook " << p.webhook_id << "\n";
+  if (p.user) out << "user " << p.user->id << " " << p.user->platform << "\n";
+  if (p.user) opt("signin", p.user->signin);
+  std::vector<const Account*> accounts;
+  if (p.account) accounts.push_back(&*p.account);
+  if (p.connection) {
+    const Connection& c = *p.connection;
+    out << "connection " << c.id << " " << c.user_id << " " << c.connector_id << " "
+        << c.connector_uuid << " " << c.connector_name << " " << c.active << "\n";
+    opt("state", c.state);
+    opt("error_message", c.error_message);
+    opt("last_update", c.last_update);
+    opt("created", c.created);
+    for (const Account& a : c.accounts) accounts.push_back(&a);
+  }
+  for (const Account* a : accounts) {
+    out << "account " << a->id << " " << a->connection_id << " " << a->user_id << " " << a->number
+        << "|" << a->original_name << "|" << a->name << "|" << a->iban << "|" << a->type << "|"
+        << a->usage << "|" << a->currency.code << "|" << a->currency.precision << "\n";
+    opt("balance", a->balance_minor);
+    opt("coming", a->coming_minor);
+    opt("last_update", a->last_update);
+    opt("deleted", a->deleted);
+    opt("disabled", a->disabled);
+    if (a->loan) {
+      const Loan& l = *a->loan;
+      out << "loan " << l.type << "\n";
+      for (const auto* v :
+           {&l.total_amount_minor, &l.available_amount_minor, &l.used_amount_minor,
+            &l.next_payment_amount_minor, &l.nb_payments_left, &l.nb_payments_total, &l.duration}) {
+        opt("n", *v);
+      }
+      for (const auto* v :
+           {&l.next_payment_date, &l.subscription_date, &l.maturity_date, &l.rate}) {
+        opt("s", *v);
+      }
+    }
+    for (const Transaction& t : a->transactions) {
+      out << "tx " << t.id << " " << t.account_id << " " << t.date << " " << t.value_minor << " "
+          << t.type << "|" << t.original_wording << "|" << t.simplified_wording << "|" << t.wording
+          << "|" << t.coming << t.active << "\n";
+      for (const auto* v : {&t.rdate, &t.vdate, &t.application_date, &t.original_value,
+                            &t.original_currency, &t.card}) {
+        opt("s", *v);
+      }
+      for (const auto* v : {&t.datetime, &t.gross_value_minor, &t.deleted, &t.last_update}) {
+        opt("n", *v);
+      }
+      if (t.counterparty) {
+        out << "counterparty " << t.counterparty->label << "|"
+            << t.counterparty->account_scheme_name << "|" << t.counterparty->account_identification
+            << "|" << t.counterparty->type << "\n";
+      }
+      for (const Category& c : t.categories) out << "category " << c.code << "/" << c.parent_code;
+      out << "\n";
+    }
+    for (const Investment& i : a->investments) {
+      out << "investment " << i.id << " " << i.account_id << " " << i.label << "|" << i.code << "|"
+          << i.code_type << "|" << i.valuation_minor << "\n";
+      for (const auto* v : {&i.quantity, &i.unitprice, &i.unitvalue, &i.vdate}) opt("s", *v);
+      for (const auto* v : {&i.diff_minor, &i.last_update, &i.deleted}) opt("n", *v);
+    }
+  }
+  return out.str();
+}
+
+// `json` with `member` added first in every non-empty object (strings are skipped whole).
+std::string WithMemberEverywhere(const std::string& json, const std::string& member) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    out += c;
+    if (in_string) {
+      if (c == '\\') {
+        out += json[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      const size_t next = json.find_first_not_of(" \t\r\n", i + 1);
+      if (next != std::string::npos && json[next] != '}') out += member + ", ";
+    }
+  }
+  return out;
+}
+
+// Everything payload.cc reads, for every record type, in one body.
+const char kEveryField[] =
+    R"({"id_webhook_data": 9, "user": {"id": 5, "signin": "2024-03-01 09:00:00",
+  "platform": "web"}, "id_user": 6, "connection": {"id": 3, "id_user": 5, "id_connector": 41,
+  "connector_uuid": "u-1", "connector": {"id": 40, "uuid": "u-0", "name": "Bank"},
+  "state": "wrongpass", "error_message": "no", "last_update": "2024-03-14 08:02:11",
+  "created": "2024-03-01 09:15:03", "active": false, "accounts": [
+  {"id": 10, "id_connection": 4, "id_user": 7, "number": "n1", "original_name": "ON",
+   "name": "N", "iban": "FR76", "type": "loan", "usage": "PRIV",
+   "currency": {"id": "KWD", "precision": 3}, "balance": -1.5, "coming": 2,
+   "last_update": "2024-03-14 08:02:09", "deleted": "2024-03-15 08:02:09",
+   "disabled": "2024-03-16 08:02:09", "loan": {"total_amount": 10, "available_amount": 1,
+   "used_amount": 9, "next_payment_amount": 0.5, "next_payment_date": "2024-04-05",
+   "subscription_date": "2019-04-05", "maturity_date": "2039-04-05", "rate": 1.35,
+   "nb_payments_left": 181, "nb_payments_total": 240, "duration": 240, "type": "mortgage"},
+   "transactions": [{"id": 1, "id_account": 11, "date": "2024-03-15", "rdate": "2024-03-13",
+     "vdate": "2024-03-16", "application_date": "2024-03-17", "datetime": "2024-03-15 10:00:00",
+     "value": -1.25, "gross_value": -1.5, "type": "card", "original_wording": "OW",
+     "simplified_wording": "SW", "wording": "W", "coming": true, "active": false,
+     "deleted": "2024-03-18 10:00:00", "last_update": "2024-03-19 10:00:00",
+     "original_value": -2.5, "original_currency": {"id": "GBP"}, "card": "XXXX4821",
+     "counterparty": {"label": "L", "account_scheme_name": "iban",
+       "account_identification": "FR76X", "type": "creditor"},
+     "categories": [{"code": "c1", "parent_code": "p1"}, {"code": "c2", "parent_code": "p2"}]}],
+   "investments": [{"id": 501, "id_account": 12, "label": "ETF", "code": "FR001",
+     "code_type": "ISIN", "quantity": 12.5, "unitprice": 25.1, "unitvalue": "31.2",
+     "valuation": 390, "diff": -12.345, "vdate": "2024-03-13",
+     "last_update": "2024-03-14 08:02:09", "deleted": "2024-03-20 08:02:09"}]}]}})";
+
+TEST_CASE("payload: members never read are dropped with their subtrees", "[payload]") {
+  // Unknown members of every JSON type, first in every object; what follows must parse exactly
+  // as without them (member counts of the objects kept, nested objects after a dropped one).
+  const std::string noise =
+      R"("information": {"a": [1, {"b": null, "c": {"d": [[], {}]}}, "x\"}y"], "e": true},)"
+      R"( "stemmed_wording": "a \\ {b", "documents_count": 0, "fields": [[{"id": 99}]],)"
+      R"( "id_cluster": null, "formatted_value": -1.5e3, "capabilities": false)";
+  for (WebhookEvent event : {WebhookEvent::kConnectionSynced, WebhookEvent::kAccountsFetched}) {
+    for (const std::string& body :
+         {std::string(kEveryField), ReadSample("connection_synced_basic.json")}) {
+      const std::string plain = Describe(MustParse(event, body));
+      const std::string noisy = WithMemberEverywhere(body, noise);
+      INFO(noisy);
+      CHECK(noisy.size() > body.size() + 5 * noise.size());
+      CHECK(Describe(MustParse(event, noisy)) == plain);
+    }
+  }
+  // Every field of kEveryField arrives, so none is missing from the keep list.
+  const std::string all = Describe(MustParse(WebhookEvent::kConnectionSynced, kEveryField));
+  CHECK(all.find("=-\n") == std::string::npos);
+  CHECK(all.find("category c1/p1category c2/p2\n") != std::string::npos);
+  CHECK(all.find("loan mortgage\n") != std::string::npos);
+  CHECK(all.find("counterparty L|iban|FR76X|creditor\n") != std::string::npos);
+  CHECK(all.find("investment 501 12 ETF|FR001|ISIN|390000\n") != std::string::npos);
+  CHECK(all.find("tx 1 11 2024-03-15 -1250 card|OW|SW|W|10\n") != std::string::npos);
+}
+
+TEST_CASE("payload: a dropped member keeps the member counts of its object", "[payload]") {
+  Payload p = MustParse(WebhookEvent::kConnectionSynced, R"({"x": {"y": {"z": 1}},
+      "connection": {"junk": [{"id": 1}], "id": 3, "connector": {"urls": {}, "id": 40,
+      "subscriptions": [1, [2]], "name": "n"}, "sources": [], "accounts": [{"fields": {},
+      "id": 10, "transactions": [{"comment": {"id": 5}, "id": 7, "date": "2024-01-02",
+      "value": 1, "commission": null}, {"id": 8, "date": "2024-01-03", "value": 2}]}],
+      "capabilities": ["a"]}, "id_webhook_data": 4})");
+  CHECK(p.webhook_id == 4);
+  REQUIRE(p.connection);
+  CHECK(p.connection->id == 3);
+  CHECK(p.connection->connector_id == 40);
+  CHECK(p.connection->connector_name == "n");
+  REQUIRE(p.connection->accounts.size() == 1);
+  const Account& a = p.connection->accounts[0];
+  CHECK(a.id == 10);
+  REQUIRE(a.transactions.size() == 2);
+  CHECK(a.transactions[0].id == 7);
+  CHECK(a.transactions[1].id == 8);
+  CHECK(a.transactions[1].value_minor == 200);
+  // Arrays are reserved from their JSON size, not grown by doubling.
+  CHECK(a.transactions.capacity() == 2);
+  CHECK(p.connection->accounts.capacity() == 1);
 }
 
 }  // namespace
