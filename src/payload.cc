@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Webhook JSON → model.h records: a copy-free SAX envelope pass, then an in-situ DOM of only the
-// members read here (kReadKeys), walked with JSON paths in every error. Numbers stay text
-// (kParseNumbersAsStringsFlag) so money never touches a double.
+// Webhook JSON → model.h records: an in-situ DOM of only the members read here (kReadKeys),
+// walked with JSON paths in every error. Numbers stay text (kParseNumbersAsStringsFlag) so money
+// never touches a double. The envelope pass is payload_envelope.cc.
 #include "payload.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <array>
@@ -18,18 +17,56 @@
 
 #include "money.h"
 #include "paris_time.h"
+#include "payload_internal.h"
 
 namespace freenahi {
+namespace payload_internal {
+
+Status Malformed(size_t offset, const std::string& reason) {
+  return Status::InvalidArgument("malformed JSON at offset " + std::to_string(offset) + ": " +
+                                 reason);
+}
+
+Status Malformed(const rapidjson::ParseResult& r) {
+  return Malformed(r.Offset(), rapidjson::GetParseError_En(r.Code()));
+}
+
+// RapidJSON reads a NUL as the end of input; JSON text can never hold a raw one.
+Status CheckNoNul(std::string_view body) {
+  const void* nul = std::memchr(body.data(), '\0', body.size());
+  if (nul == nullptr) return Status::Ok();
+  return Malformed(static_cast<size_t>(static_cast<const char*>(nul) - body.data()), "NUL byte");
+}
+
+size_t FirstNonSpace(std::string_view body) {
+  size_t i = body.find_first_not_of(" \t\r\n");
+  return i == std::string_view::npos ? body.size() : i;
+}
+
+std::string Quote(std::string_view text) {
+  constexpr size_t kMaxShown = 40;
+  if (text.size() > kMaxShown) return "\"" + std::string(text.substr(0, kMaxShown)) + "...\"";
+  return "\"" + std::string(text) + "\"";
+}
+
+// Ids and counts: an integer, given as a JSON number or string ("2881", "2881.0", "1e3").
+Result<int64_t> ParseInteger(std::string_view text) {
+  Result<int64_t> r = ParseMinorUnits(text, 0);
+  if (!r.ok()) return Status::InvalidArgument("not an integer: " + Quote(text));
+  return r;
+}
+
+}  // namespace payload_internal
+
 namespace {
+
+using namespace payload_internal;  // NOLINT: this file's own helpers
 
 using JValue = rapidjson::Value;
 using rapidjson::SizeType;
 
-// Iterative: a deeply nested body cannot exhaust the stack. The envelope does not validate
-// UTF-8 (a third of its cost); the full parse does, so bad text fails the inbox item, never
-// reaches the store.
-constexpr unsigned kEnvelopeFlags =
-    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
+// The full parse validates UTF-8 (the envelope does not), so bad text fails the inbox item and
+// never reaches the store.
 constexpr unsigned kPayloadFlags =
     kEnvelopeFlags | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseInsituFlag;
 
@@ -95,168 +132,6 @@ bool IsReadKey(std::string_view key) {
   static const ReadKeySet set;
   return set.Contains(key);
 }
-
-Status Malformed(size_t offset, const std::string& reason) {
-  return Status::InvalidArgument("malformed JSON at offset " + std::to_string(offset) + ": " +
-                                 reason);
-}
-
-Status Malformed(const rapidjson::ParseResult& r) {
-  return Malformed(r.Offset(), rapidjson::GetParseError_En(r.Code()));
-}
-
-// RapidJSON reads a NUL as the end of input; JSON text can never hold a raw one.
-Status CheckNoNul(std::string_view body) {
-  const void* nul = std::memchr(body.data(), '\0', body.size());
-  if (nul == nullptr) return Status::Ok();
-  return Malformed(static_cast<size_t>(static_cast<const char*>(nul) - body.data()), "NUL byte");
-}
-
-size_t FirstNonSpace(std::string_view body) {
-  size_t i = body.find_first_not_of(" \t\r\n");
-  return i == std::string_view::npos ? body.size() : i;
-}
-
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxShown = 40;
-  if (text.size() > kMaxShown) return "\"" + std::string(text.substr(0, kMaxShown)) + "...\"";
-  return "\"" + std::string(text) + "\"";
-}
-
-// Ids and counts: an integer, given as a JSON number or string ("2881", "2881.0", "1e3").
-Result<int64_t> ParseInteger(std::string_view text) {
-  Result<int64_t> r = ParseMinorUnits(text, 0);
-  if (!r.ok()) return Status::InvalidArgument("not an integer: " + Quote(text));
-  return r;
-}
-
-// ---- Envelope: one SAX pass, no DOM, no copy ----
-
-// The body, read-only, as a stream RapidJSON's in-situ mode walks: strings and numbers reach the
-// handler as pointers into the body. "Writes" are only counted, so a string arrives with its
-// unescaped length but its raw JSON text (identical unless it holds a backslash). This is what
-// makes the envelope cheap: the copying streams push every byte of every string onto a stack.
-class ViewStream {
- public:
-  using Ch = char;
-  explicit ViewStream(std::string_view s)
-      : begin_(s.data()), src_(begin_), end_(begin_ + s.size()) {}
-  Ch Peek() const { return src_ == end_ ? '\0' : *src_; }
-  Ch Take() { return src_ == end_ ? '\0' : *src_++; }
-  size_t Tell() const { return static_cast<size_t>(src_ - begin_); }
-  Ch* PutBegin() {
-    put_count_ = 0;
-    return const_cast<Ch*>(src_);  // handed to the handler as const char*, never written
-  }
-  void Put(Ch) { ++put_count_; }
-  void Flush() {}
-  size_t PutEnd(Ch*) { return put_count_; }
-
- private:
-  const Ch* begin_;
-  const Ch* src_;
-  const Ch* end_;
-  size_t put_count_ = 0;
-};
-
-}  // namespace
-}  // namespace freenahi
-
-// ParseString/ParseNumber work on a local copy of the stream (as for InsituStringStream); the
-// number's start is then read from the caller's copy, which has not moved yet.
-template <>
-struct rapidjson::StreamTraits<freenahi::ViewStream> {
-  enum { copyOptimization = 1 };
-};
-
-namespace freenahi {
-namespace {
-
-bool Is(const char* s, SizeType n, std::string_view key) {
-  return n == key.size() && std::memcmp(s, key.data(), n) == 0;
-}
-
-class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EnvelopeHandler> {
- public:
-  // raw: strings arrive as JSON text (ViewStream). One that matters and holds an escape stops the
-  // pass with needs_unescaped(), for a rerun over unescaped strings (rare: Powens sends none).
-  explicit EnvelopeHandler(bool raw) : raw_(raw) {}
-
-  bool StartObject() { return Open(true); }
-  bool StartArray() { return Open(false); }
-  bool EndObject(SizeType) { return Close(); }
-  bool EndArray(SizeType) { return Close(); }
-  bool Key(const char* s, SizeType n, bool) {
-    if (depth_ > 2) return true;
-    if (raw_ && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
-    if (depth_ == 1) {
-      top_ = Is(s, n, "id_webhook_data") ? kWebhookId
-             : Is(s, n, "id_user")       ? kIdUser
-             : Is(s, n, "user")          ? kUser
-             : Is(s, n, "connection")    ? kConnection
-                                         : kNone;
-    } else {
-      inner_ = Is(s, n, "id") ? kId : Is(s, n, "id_user") ? kIdUser : kNone;
-    }
-    return true;
-  }
-  bool String(const char* s, SizeType n, bool) { return Scalar(s, n, raw_); }
-  bool RawNumber(const char* s, SizeType n, bool) { return Scalar(s, n, false); }
-  bool Default() { return true; }  // null, booleans: nothing to keep
-
-  bool needs_unescaped() const { return needs_unescaped_; }
-  bool root_is_object() const { return root_is_object_; }
-  Envelope envelope() const {
-    Envelope e;
-    e.webhook_id = webhook_id_;
-    e.user_id = user_id_ ? user_id_ : top_id_user_ ? top_id_user_ : connection_id_user_;
-    return e;
-  }
-
- private:
-  enum Member { kNone, kWebhookId, kIdUser, kUser, kConnection, kId };
-
-  bool Open(bool object) {
-    ++depth_;
-    if (depth_ == 1) root_is_object_ = object;
-    if (depth_ == 2) second_is_object_ = object;
-    return true;
-  }
-  bool Close() {
-    --depth_;
-    return true;
-  }
-  bool NeedUnescaped() {
-    needs_unescaped_ = true;
-    return false;  // stops the reader
-  }
-  // The id this scalar is, or nullptr.
-  std::optional<int64_t>* Target() {
-    if (!root_is_object_) return nullptr;
-    if (depth_ == 1)
-      return top_ == kWebhookId ? &webhook_id_ : top_ == kIdUser ? &top_id_user_ : nullptr;
-    if (depth_ != 2 || !second_is_object_) return nullptr;
-    if (top_ == kUser && inner_ == kId) return &user_id_;
-    if (top_ == kConnection && inner_ == kIdUser) return &connection_id_user_;
-    return nullptr;
-  }
-  // may_escape: a raw string, which holds an escape iff a backslash is among its first n bytes.
-  bool Scalar(const char* s, SizeType n, bool may_escape) {
-    std::optional<int64_t>* out = Target();
-    if (out == nullptr) return true;
-    if (may_escape && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
-    Result<int64_t> r = ParseInteger(std::string_view(s, n));
-    if (r.ok()) *out = *r;
-    return true;
-  }
-
-  const bool raw_;
-  bool needs_unescaped_ = false;
-  size_t depth_ = 0;  // open objects and arrays
-  bool root_is_object_ = false, second_is_object_ = false;
-  Member top_ = kNone, inner_ = kNone;  // the last key at depth 1, at depth 2
-  std::optional<int64_t> webhook_id_, user_id_, top_id_user_, connection_id_user_;
-};
 
 // ---- Full parse, step 1: the body's SAX events → a Document of the members read here ----
 
@@ -747,23 +622,6 @@ Status ParseEventBody(const Node& root, Payload* p) {
 
 }  // namespace
 
-Result<Envelope> ParseEnvelope(std::string_view body) {
-  FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
-  rapidjson::Reader reader;
-  EnvelopeHandler raw(/*raw=*/true);
-  ViewStream view(body);
-  rapidjson::ParseResult ok = reader.Parse<kEnvelopeFlags | rapidjson::kParseInsituFlag>(view, raw);
-  EnvelopeHandler unescaped(/*raw=*/false);
-  EnvelopeHandler* handler = &raw;
-  if (raw.needs_unescaped()) {  // an id or a key that matters is escaped: read it the slow way
-    rapidjson::MemoryStream stream(body.data(), body.size());
-    ok = reader.Parse<kEnvelopeFlags>(stream, unescaped);
-    handler = &unescaped;
-  }
-  if (!ok) return Malformed(ok);
-  if (!handler->root_is_object()) return Malformed(FirstNonSpace(body), "not a JSON object");
-  return handler->envelope();
-}
 
 namespace {
 
