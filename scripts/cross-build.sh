@@ -56,15 +56,15 @@ httplib=${FREENAHI_HTTPLIB_DIR:-}
 if [ -z "$httplib" ] && [ -s build/third_party/httplib/httplib.h ]; then
   httplib="$root/build/third_party/httplib"
 fi
+mkdir -p "$dir"
 cmake -S . -B "$dir" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$root/cross/$triple.cmake" \
   -DFREENAHI_SYSROOT="$sysroot" \
   -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-MinSizeRel}" \
   -DFREENAHI_STATIC="$static" \
   -DFREENAHI_BUILD_TESTS="$tests" \
-  -DFREENAHI_HTTPLIB_DIR="$httplib" > "$dir.configure.log" 2>&1 || {
-  cat "$dir.configure.log" >&2; echo "cross-build: cmake configure failed for $arch" >&2; exit 1; }
-rm -f "$dir.configure.log"
+  -DFREENAHI_HTTPLIB_DIR="$httplib" > "$dir/configure.log" 2>&1 || {
+  cat "$dir/configure.log" >&2; echo "cross-build: cmake configure failed for $arch" >&2; exit 1; }
 cmake --build "$dir"
 built=$(date +%s)
 if [ "$tests" = ON ]; then
