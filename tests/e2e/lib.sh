@@ -70,7 +70,7 @@ start_daemon() {
     DAEMON_PID=$!
     local i
     for i in $(seq 1 100); do
-      if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "listening on .*$PORT"; then return 0; fi
+      if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "listening on .*:$PORT"; then return 0; fi
       if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
       sleep 0.05
     done
