@@ -8,7 +8,7 @@
 #   --install-references  apt-get install dropbear-bin and mosquitto first (small; nothing is
 #                         started by the install where policy-rc.d forbids it)
 # Targets (issue 3): aarch64 dynamic stripped <= 1 MiB, static <= 3 MiB; idle RssAnon <= 512 KiB;
-# RSS not above dropbear's.
+# RSS not above dropbear's. The native static row needs build-static (FREENAHI_STATIC=ON, MinSizeRel).
 set -eu
 case "${1:-}" in
   -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
@@ -79,19 +79,20 @@ for arch in aarch64 armhf mipsel; do
   done
 done
 
-# --- native, measured running ---
+# --- native, measured running: the dynamic build, and the static one when build-static has it ---
 native=""
 for b in build-release/freenahi build/freenahi; do [ -x "$b" ] && { native=$b; break; }; done
-if [ -n "$native" ]; then
-  mkdir -p "$work/native"
+[ -n "$native" ] || echo "footprint: no native build (scripts/run.sh or scripts/test.sh makes one)" >&2
+for b in $native build-static/freenahi; do
+  [ -x "$b" ] || continue
+  link=dynamic
+  file "$b" | grep -q 'statically linked' && link=static
+  mkdir -p "$work/native-$link"
   port=$(free_port)
-  "$native" init --config "$work/native/freenahi.ini" --listen "127.0.0.1:$port" --database freenahi.db > /dev/null
-  warm_up "$native" serve --config "$work/native/freenahi.ini"
-  measure freenahi amd64 dynamic "$(stripped_size "$native")" -- \
-    "$native" serve --config "$work/native/freenahi.ini"
-else
-  echo "footprint: no native build (scripts/run.sh or scripts/test.sh makes one)" >&2
-fi
+  "$b" init --config "$work/native-$link/freenahi.ini" --listen "127.0.0.1:$port" --database freenahi.db > /dev/null
+  warm_up "$b" serve --config "$work/native-$link/freenahi.ini"
+  measure freenahi amd64 "$link" "$(stripped_size "$b")" -- "$b" serve --config "$work/native-$link/freenahi.ini"
+done
 if [ -x dist/freenahi-aarch64 ] && command -v qemu-aarch64-static > /dev/null; then
   mkdir -p "$work/qemu"
   port=$(free_port)
