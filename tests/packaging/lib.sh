@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034
 # Sourced by tests/packaging/*.sh: failure reporting, a scratch dir removed on exit, a free
 # loopback port, and a bounded wait for a daemon's /healthz over TLS. No network beyond loopback.
 set -eu
