@@ -97,9 +97,8 @@ class Listener::Connection {
   void OnTimeout(const char* why) {
     timer_ = 0;
     LOG_INFO("connection from %s: %s, closing", peer_ip_.c_str(), why);
-    if (phase_ == Phase::kReading && !handshake_seen_) return Finish();  // nothing to answer
-    if (phase_ == Phase::kReading) return Respond(ErrorResponse(408, why), /*after_timeout=*/true);
-    if (phase_ == Phase::kLingering) return Finish();
+    // A request under way is told why; a silent client or a stalled handshake is just closed.
+    if (phase_ == Phase::kReading && bytes_received_) return Respond(ErrorResponse(408, why), true);
     Finish();
   }
 
@@ -108,7 +107,6 @@ class Listener::Connection {
     if (phase_ == Phase::kReading) ReadRequest();
     if (phase_ == Phase::kWriting) WriteResponse();
     if (phase_ == Phase::kLingering) Linger();
-    if (phase_ == Phase::kDone) owner_->Close(conn_->fd());
   }
 
   void ReadRequest() {
@@ -122,7 +120,7 @@ class Listener::Connection {
         LOG_INFO("connection from %s: %s", peer_ip_.c_str(), conn_->last_error().c_str());
         return Finish();
       }
-      handshake_seen_ = true;
+      bytes_received_ = true;
       bool had_headers = reader_.headers_done();
       RequestReader::State state = reader_.Feed(buffer, r.bytes);
       if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
@@ -201,7 +199,7 @@ class Listener::Connection {
   std::string peer_ip_;
   int peer_port_;
   Phase phase_ = Phase::kReading;
-  bool handshake_seen_ = false;  // a first byte of application data arrived
+  bool bytes_received_ = false;  // a first byte of the request arrived (after any handshake)
   bool linger_ = false;          // answered before the request was read to its end
   size_t lingered_bytes_ = 0;
   std::string pending_continue_;
