@@ -8,7 +8,7 @@ set -eu
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 . scripts/deps.sh
-ensure_packages file curl openssl qemu-user-static  # what the checks below run besides the builds
+ensure_packages file make curl openssl qemu-user-static  # what the checks below run besides the builds
 times=""
 step() {  # step NAME COMMAND...
   local name=$1 t0
