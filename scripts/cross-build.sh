@@ -5,11 +5,14 @@
 # Usage: scripts/cross-build.sh ARCH [--static] [--no-tests]
 #   ARCH        aarch64 (arm64 libraries via Debian multiarch), armhf (ARMv7) or mipsel
 #               (libraries from .debs unpacked into build-sysroot-ARCH, see make-sysroot.sh)
-#   --static    fully static binary (static glibc, libmbedtls.a, libsqlite3.a, libz.a): runs on
-#               OpenWrt (musl) and any Linux of that CPU; builds in build-ARCH-static
+#   --static    fully static binary (static glibc, libmbedtls.a, libz.a, and SQLite compiled from
+#               Debian's source package: third_party/fetch-sqlite.sh): runs on OpenWrt (musl)
+#               and any Linux of that CPU; builds in build-ARCH-static
 #   --no-tests  build the daemon only (no unit test binary, no qemu run): for packaging
 # Environment: BUILD_TYPE (default MinSizeRel: a router has flash, not cores), FREENAHI_HTTPLIB_DIR (default: the native build's
-# fetched build/third_party/httplib if present, else fetched anew).
+# fetched build/third_party/httplib if present, else fetched anew), FREENAHI_SQLITE_SOURCE_DIR
+# (static only; default build-third-party/sqlite: SQLite's amalgamation, generated once on this
+# host with tclsh and shared by every ARCH).
 set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
 arch="" static=OFF tests=ON
@@ -49,6 +52,16 @@ else
   sysroot="$root/build-sysroot-$arch"
   scripts/make-sysroot.sh "$debarch" "$sysroot"
 fi
+sqlite=""
+if [ "$static" = ON ]; then
+  # SQLite's amalgamation is architecture-independent: generated once here (tclsh, host cc, make).
+  sqlite=${FREENAHI_SQLITE_SOURCE_DIR:-}
+  if [ -z "$sqlite" ]; then
+    ensure_packages tcl gcc make
+    sqlite="$root/build-third-party/sqlite"
+    sh third_party/fetch-sqlite.sh "$sqlite"
+  fi
+fi
 
 dir="build-$arch"
 [ "$static" = ON ] && dir="$dir-static"
@@ -62,6 +75,8 @@ cmake -S . -B "$dir" -G Ninja \
   -DFREENAHI_SYSROOT="$sysroot" \
   -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-MinSizeRel}" \
   -DFREENAHI_STATIC="$static" \
+  -DFREENAHI_BUNDLED_SQLITE="$static" \
+  -DFREENAHI_SQLITE_SOURCE_DIR="$sqlite" \
   -DFREENAHI_BUILD_TESTS="$tests" \
   -DFREENAHI_HTTPLIB_DIR="$httplib" > "$dir/configure.log" 2>&1 || {
   cat "$dir/configure.log" >&2; echo "cross-build: cmake configure failed for $arch" >&2; exit 1; }
