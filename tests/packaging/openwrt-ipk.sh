@@ -62,6 +62,15 @@ sh -n "$SCRATCH/data/etc/init.d/freenahi" || fail "init script syntax"
 bin="$SCRATCH/data/usr/bin/freenahi"
 file "$bin" | grep -q 'statically linked' || fail "binary is not static: $(file "$bin")"
 ok "static binary"
+# SQLite compiled from Debian's source package with third_party/sqlite-options.txt, not Debian's
+# libsqlite3.a (FTS3/4/5, R-Tree, JSON, session): its compile-option names are in the binary.
+expect_eq "bundled SQLite" "$(tr '\0' '\n' < "$bin" | grep -xE 'THREADSAFE=[0-9]|OMIT_JSON|ENABLE_FTS5' |
+  sort -u | tr '\n' ' ')" "OMIT_JSON THREADSAFE=0 "
+# Issue 3's flash budget: a static aarch64 (or armhf) binary <= 3 MiB stripped.
+case "$arch" in
+  aarch64|armhf) [ "$(wc -c < "$bin")" -le 3145728 ] || fail "static binary $(wc -c < "$bin") bytes > 3 MiB"
+                 ok "static binary <= 3 MiB" ;;
+esac
 
 # Run it. A static binary needs no -L; qemu-user alone.
 command -v "$qemu" > /dev/null || fail "$qemu missing (apt-get install qemu-user-static)"
