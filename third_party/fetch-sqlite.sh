@@ -5,8 +5,8 @@
 # of third_party/sqlite-options.txt instead of linking Debian's libsqlite3.a, which carries
 # FTS3/4/5, R-Tree, JSON and session in one object that --gc-sections cannot trim.
 # Debian's orig tarball is SQLite's canonical source tree (no sqlite3.c): the amalgamation is made
-# by SQLite's own `configure && make sqlite3.c`, which needs tclsh (package tcl), a host C
-# compiler and make. The SQLITE_OMIT_* options go to that step too (OPTS), as SQLite's docs ask.
+# by SQLite's own `make sqlite3.c` (main.mk), which needs tclsh (package tcl), a host C compiler
+# and make. The SQLITE_OMIT_* options go to that step too (OPTS), as SQLite's docs ask.
 # The result is architecture-independent: generate it once, reuse it for every (cross) build.
 # Usage: fetch-sqlite.sh OUTPUT_DIR
 #   writes OUTPUT_DIR/sqlite3.c, sqlite3.h and sqlite-options.txt (the options it was made with);
@@ -78,10 +78,11 @@ if [ -n "$deb" ]; then
     done
   fi
 fi
+# SQLite's main.mk, the way its docs make an amalgamation for a set of OMIT options (the
+# Makefile.linux-gcc route): no configure run needed just to generate sources.
 mkdir "$work/build"
-(cd "$work/build" && CC=$cc CFLAGS=-O1 ../src/configure --disable-tcl --disable-readline \
-   > "$work/configure.log" 2>&1) || { tail -20 "$work/configure.log" >&2; die "SQLite's configure failed"; }
-(cd "$work/build" && make sqlite3.c OPTS="$opts" > "$work/make.log" 2>&1) || {
+(cd "$work/build" && make -f ../src/main.mk TOP=../src BCC="$cc" TCC="$cc" NAWK=awk \
+   TCLSH_CMD=tclsh OPTS="$opts" sqlite3.c > "$work/make.log" 2>&1) || {
   tail -20 "$work/make.log" >&2; die "make sqlite3.c failed"; }
 cp "$work/build/sqlite3.c" "$out/sqlite3.c.tmp"
 cp "$work/build/sqlite3.h" "$out/sqlite3.h.tmp"
