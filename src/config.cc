@@ -496,9 +496,10 @@ Result<Config> LoadConfig(const std::string& path, std::vector<std::string>* war
     text.append(buffer, static_cast<size_t>(n));
   }
   Result<Config> config = ParseConfig(text, path, warnings);
-  if (config.ok() && warnings != nullptr && HasSecrets(*config) &&
-      (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-    warnings->push_back(path + ": readable by others (chmod 600 recommended)");
+  // Group read is the packaged layout (root:freenahi 0640, the daemon reads through its group);
+  // world read is the mistake worth a warning.
+  if (config.ok() && warnings != nullptr && HasSecrets(*config) && (st.st_mode & S_IROTH) != 0) {
+    warnings->push_back(path + ": readable by others (chmod 600 or 640 recommended)");
   }
   return config;
 }

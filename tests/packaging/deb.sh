@@ -80,7 +80,7 @@ install -d -o freenahi -g freenahi -m 0700 /var/lib/freenahi  # what StateDirect
 cp -p "$conf" "$SCRATCH/orig.ini"
 for attempt in 1 2 3; do
   port=$(free_port)
-  sed -i "s|^listen = .*|listen = 127.0.0.1:$port|" "$conf"
+  sed -i -e "s|^listen = .*|listen = 127.0.0.1:$port|" -e "s|^user_token =.*|user_token = deb-test-token|" "$conf"
   setpriv --reuid=freenahi --regid=freenahi --init-groups --no-new-privs \
     /usr/bin/freenahi serve --config "$conf" > "$SCRATCH/serve.log" 2>&1 &
   pid=$!
@@ -92,6 +92,18 @@ done
 ok "serve as freenahi answers /healthz"
 expect_eq "state owner" "$(stat -c %U /var/lib/freenahi/freenahi.db)" freenahi
 expect_eq "key mode" "$(stat -c %a /var/lib/freenahi/freenahi-key.pem)" 600
+# A real webhook into the installed daemon, read back by the installed CLI as the same user.
+expect_eq "webhook answered" "$(curl -s --max-time 20 --cacert /var/lib/freenahi/freenahi-cert.pem \
+  -H 'Authorization: Bearer deb-test-token' --data-binary "@$ROOT/tests/data/powens/connection_synced_basic.json" \
+  "https://127.0.0.1:$port/webhook/connection_synced/")" '{"status":"stored"}'
+as_freenahi() { setpriv --reuid=freenahi --regid=freenahi --init-groups --no-new-privs "$@"; }
+for i in $(seq 1 40); do
+  as_freenahi /usr/bin/freenahi transactions --config "$conf" --json 2>/dev/null | grep -q '"value":"-42.90"' && break
+  sleep 0.25
+done
+as_freenahi /usr/bin/freenahi transactions --config "$conf" --json | grep -q '"id":90001,.*"value":"-42.90"' ||
+  fail "the webhook's transactions are not in the installed CLI's output"
+ok "webhook applied, read back by the installed CLI"
 stop_pid "$pid"
 
 # --- the edited config survives a reinstall and an upgrade ---------------------------------------

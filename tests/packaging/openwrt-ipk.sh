@@ -80,7 +80,9 @@ mkdir -p "$SCRATCH/run"
 for attempt in 1 2 3; do
   port=$(free_port)
   sed -e "s|^database = .*|database = $SCRATCH/run/freenahi.db|" \
-      -e "s|^listen = .*|listen = 127.0.0.1:$port|" "$ini" > "$SCRATCH/run/freenahi.ini"
+      -e "s|^listen = .*|listen = 127.0.0.1:$port|" \
+      -e "s|^user_token =.*|user_token = ipk-test-token|" "$ini" > "$SCRATCH/run/freenahi.ini"
+  chmod 600 "$SCRATCH/run/freenahi.ini"
   "$qemu" "$bin" serve --config "$SCRATCH/run/freenahi.ini" > "$SCRATCH/run/log" 2>&1 &
   pid=$!
   CLEANUP="stop_pid $pid"
@@ -97,6 +99,17 @@ expect_eq "served certificate" "$served" "$stored"
 # It names 127.0.0.1, so curl verifies it without -k.
 expect_eq "healthz with --cacert" "$(curl -s --max-time 10 --cacert "$SCRATCH/run/freenahi-cert.pem" \
   "https://127.0.0.1:$port/healthz")" '{"status":"ok"}'
+# A real webhook through the packaged binary, then the packaged CLI reads it back.
+expect_eq "webhook answered" "$(curl -s --max-time 20 --cacert "$SCRATCH/run/freenahi-cert.pem" \
+  -H 'Authorization: Bearer ipk-test-token' --data-binary "@$ROOT/tests/data/powens/connection_synced_basic.json" \
+  "https://127.0.0.1:$port/webhook/connection_synced/")" '{"status":"stored"}'
+for i in $(seq 1 60); do
+  "$qemu" "$bin" transactions --config "$SCRATCH/run/freenahi.ini" --json 2>/dev/null | grep -q '"value":"-42.90"' && break
+  sleep 0.5
+done
+"$qemu" "$bin" transactions --config "$SCRATCH/run/freenahi.ini" --json | grep -q '"id":90001,.*"value":"-42.90"' ||
+  fail "the webhook's transactions are not in the packaged CLI's output"
+ok "webhook applied, read back by the packaged CLI"
 stop_pid "$pid"
 CLEANUP=""
 grep -q "stopped" "$SCRATCH/run/log" || fail "no clean stop line: $(tail -3 "$SCRATCH/run/log")"

@@ -432,10 +432,14 @@ TEST_CASE("config: LoadConfig reads, reports and warns about permissions", "[con
   CHECK(config->path == path);
   CHECK(warnings.empty());
 
+  path = dir.Write("group.ini", with_secret, 0640);  // root:freenahi, as the .deb installs it
+  REQUIRE(LoadConfig(path, &warnings).ok());
+  CHECK(warnings.empty());
+
   path = dir.Write("open.ini", with_secret, 0644);
   REQUIRE(LoadConfig(path, &warnings).ok());
   CHECK(warnings ==
-        std::vector<std::string>{path + ": readable by others (chmod 600 recommended)"});
+        std::vector<std::string>{path + ": readable by others (chmod 600 or 640 recommended)"});
 
   warnings.clear();
   path = dir.Write("public.ini", "[server]\nmax_connections = 3\n", 0644);  // no secrets
