@@ -165,8 +165,6 @@ int ReplayInbox(const CliArgs& args) {
   int64_t id = std::stoll(id_text);
   Result<std::unique_ptr<Store>> store = OpenStore(args, /*writable=*/true);
   if (!store.ok()) return StoreError(store.status());
-  Result<InboxItem> item = (*store)->GetInbox(id);
-  if (!item.ok()) return StoreError(item.status());
   std::string detail;
   IngestOutcome outcome = IngestOne(store->get(), id, static_cast<UnixSeconds>(time(nullptr)), &detail);
   if (outcome == IngestOutcome::kApplied) {

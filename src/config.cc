@@ -450,6 +450,11 @@ const char kRenderedHeader[] =
 
 }  // namespace
 
+std::string Config::DatabaseDir() const {
+  std::string dir = DirName(database);
+  return dir.empty() ? "." : dir;  // a bare file name: the current directory
+}
+
 std::string Config::CertPath() const {
   return cert.empty() ? JoinPath(DirName(database), "freenahi-cert.pem") : cert;
 }

@@ -45,7 +45,9 @@ struct Config {
 
   std::string path;  // the file this came from (relative paths in it are resolved against it)
 
-  // Derived: where the certificate/key actually are (configured, or beside the database).
+  // Derived: the directory holding the database ("." for a bare file name); where the
+  // certificate/key actually are (configured, or beside the database).
+  std::string DatabaseDir() const;
   std::string CertPath() const;
   std::string KeyPath() const;
   bool cert_is_generated() const { return cert.empty(); }

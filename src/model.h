@@ -24,6 +24,12 @@ enum class WebhookEvent {
   kAccountDisabled,
   kUserDeleted,
 };
+// Every event, in route order.
+constexpr WebhookEvent kAllWebhookEvents[] = {
+    WebhookEvent::kConnectionSynced, WebhookEvent::kConnectionDeleted, WebhookEvent::kAccountSynced,
+    WebhookEvent::kAccountsFetched,  WebhookEvent::kAccountEnabled,    WebhookEvent::kAccountDisabled,
+    WebhookEvent::kUserDeleted,
+};
 // "connection_synced" ... ; the path segment and the name stored in the inbox.
 const char* WebhookEventName(WebhookEvent event);
 // Inverse of WebhookEventName; nullopt for an unknown name.

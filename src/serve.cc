@@ -32,12 +32,6 @@ constexpr int64_t kShutdownGraceMs = 5000;
 
 UnixSeconds WallClock() { return static_cast<UnixSeconds>(time(nullptr)); }
 
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 bool FileExists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
@@ -75,7 +69,7 @@ class Daemon {
 
   Status Start() {
     FREENAHI_RETURN_IF_ERROR(InstallSignals());  // before "listening": a stop may come at once
-    std::string dir = DirName(config_.database);
+    std::string dir = config_.DatabaseDir();
     if (!FileExists(dir) && mkdir(dir.c_str(), 0700) != 0)
       return Status::IOError("create " + dir + ": " + strerror(errno));
     Store::Options store_options;

@@ -12,10 +12,6 @@
 namespace freenahi {
 namespace {
 
-constexpr const char* kEvents[] = {"connection_synced", "connection_deleted", "account_synced",
-                                   "accounts_fetched",  "account_enabled",    "account_disabled",
-                                   "user_deleted"};
-
 void Answer(httplib::Response& res, int status, const std::string& json) {
   res.status = status;
   res.set_content(json, "application/json");
@@ -37,9 +33,8 @@ Webhook::Webhook(Store* store, std::function<UnixSeconds()> wall_clock,
     : store_(store), wall_clock_(std::move(wall_clock)), on_stored_(std::move(on_stored)) {}
 
 void Webhook::Register(HttpRouter* router) {
-  for (const char* name : kEvents) {
-    WebhookEvent event = *WebhookEventFromName(name);
-    router->Post(std::string("/webhook/") + name + "/?",
+  for (WebhookEvent event : kAllWebhookEvents) {
+    router->Post(std::string("/webhook/") + WebhookEventName(event) + "/?",
                  [this, event](const httplib::Request& req, std::string_view body,
                                httplib::Response& res) { Receive(event, req, body, res); });
   }

@@ -25,9 +25,30 @@ for i in $(seq 1 50); do grep -q "keeping the running configuration" "$WORK/daem
 expect_match "broken config refused with file:line" "keeping the running configuration: .*freenahi.ini:[0-9]+: max_connections" "$(cat "$WORK/daemon.log")"
 expect_eq "still serving" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 
+# An exchange under way when SIGTERM arrives still gets its answer, then the daemon exits 0.
+body='{"id_webhook_data": 5550077, "user": {"id": 1042}, "connection": {"id": 317, "id_user": 1042}}'
+{
+  printf 'POST /webhook/connection_synced/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer rotated-token-0001\r\n'
+  printf 'Content-Length: %d\r\n\r\n%s' "${#body}" "${body:0:20}"
+  sleep 1.5
+  printf '%s' "${body:20}"
+  sleep 3
+} | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" > "$WORK/inflight.out" 2>/dev/null &
+client=$!
+for i in $(seq 1 50); do [ "$(grep -c "connection from" "$WORK/daemon.log")" -ge 6 ] && break; sleep 0.05; done
+sleep 0.5
+kill -TERM "$DAEMON_PID"
+wait "$client" || true
+expect_match "the in-flight webhook is answered after SIGTERM" '^HTTP/1.1 200 OK' "$(head -1 "$WORK/inflight.out" | tr -d '\r')"
+stop_daemon TERM
+expect_eq "then SIGTERM exits 0" "0" "$DAEMON_RC"
+expect_match "with one open connection at the signal" "SIGTERM: stopping \(1 open connections\)" "$(cat "$WORK/daemon.log")"
+expect_eq "and the webhook it answered is stored" "1" "$(sql "SELECT count(*) FROM inbox WHERE webhook_id = 5550077")"
+
+sed -i '/^max_connections = lots/d' "$CONFIG"
+start_daemon
 stop_daemon INT
 expect_eq "SIGINT exits 0" "0" "$DAEMON_RC"
-sed -i '/^max_connections = lots/d' "$CONFIG"
 start_daemon
 stop_daemon TERM
 expect_eq "SIGTERM exits 0" "0" "$DAEMON_RC"

@@ -540,14 +540,19 @@ Conn::IoResult ReadUntilSettled(Conn& conn) {
   return r;
 }
 
+// The server side of a connection the test has just opened to `listener`.
+std::unique_ptr<Conn> AcceptTls(Listener& listener, TlsServerContext& context) {
+  UniqueFd accepted = listener.Accept(5000);
+  REQUIRE(accepted.valid());
+  return context.Accept(std::move(accepted));
+}
+
 TEST_CASE("tls: plaintext HTTP on the TLS port is a clean error", "[tls]") {
   ScopedTempDir dir;
   std::shared_ptr<TlsServerContext> context = MakeContext(dir);
   Listener listener;
   UniqueFd client = ConnectTo(listener.port());
-  UniqueFd accepted = listener.Accept(5000);
-  REQUIRE(accepted.valid());
-  std::unique_ptr<Conn> server = context->Accept(std::move(accepted));
+  std::unique_ptr<Conn> server = AcceptTls(listener, *context);
   const std::string request = "GET / HTTP/1.1\r\n\r\n";
   REQUIRE(::send(client.get(), request.data(), request.size(), 0) ==
           static_cast<ssize_t>(request.size()));
@@ -562,9 +567,7 @@ TEST_CASE("tls: a client that connects and leaves is just closed", "[tls]") {
   std::shared_ptr<TlsServerContext> context = MakeContext(dir);
   Listener listener;
   UniqueFd client = ConnectTo(listener.port());
-  UniqueFd accepted = listener.Accept(5000);
-  REQUIRE(accepted.valid());
-  std::unique_ptr<Conn> server = context->Accept(std::move(accepted));
+  std::unique_ptr<Conn> server = AcceptTls(listener, *context);
   client.Reset();
   CHECK(ReadUntilSettled(*server).io == Io::kClosed);
 }
