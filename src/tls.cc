@@ -261,6 +261,9 @@ Status ServerContext::Configure() {
   tls_compat::SetMinTls12(conf);
   mbedtls_ssl_conf_rng(conf, tls_compat::Rng::Function, &rng_);
   mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);  // no client certificates
+  // No ticket callbacks and no 0-RTT early data: a TLS 1.3 (3.x) server then sends no
+  // NewSessionTicket, and mbedtls_ssl_read never answers RECEIVED_EARLY_DATA, so Fail() needs
+  // no 3.x-only codes (RECEIVED_NEW_SESSION_TICKET is a client's).
   ret = mbedtls_ssl_conf_own_cert(conf, cert_.get(), key_.get());
   if (ret != 0) return Status::Internal("TLS certificate setup: " + tls_compat::ErrorText(ret));
   return Status::Ok();

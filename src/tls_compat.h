@@ -98,6 +98,23 @@ inline void SetMinTls12(mbedtls_ssl_config* conf) {
 #endif
 }
 
+// A TLS 1.2 ceiling, for tests that check 1.2 clients are still served where 1.3 is on.
+inline void SetMaxTls12(mbedtls_ssl_config* conf) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+  mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+  mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+// The newest protocol this build speaks, as mbedtls_ssl_get_version() names it: 3.x has TLS 1.3
+// on by default (2.28's experimental 1.3 is another macro and never used here).
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+constexpr char kNewestTls[] = "TLSv1.3";
+#else
+constexpr char kNewestTls[] = "TLSv1.2";
+#endif
+
 // Owns one mbedTLS struct: init in the constructor, free in the destructor. Not movable,
 // because mbedTLS structs point at each other (ssl → config → drbg → entropy).
 template <typename T, void (*Init)(T*), void (*Free)(T*)>

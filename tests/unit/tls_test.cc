@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for tls.cc and tls_cert.cc over real loopback sockets: an in-process mbedTLS client,
-// curl and openssl as child processes, plaintext and TLS 1.1 clients refused, load errors.
+// curl and openssl as child processes, TLS 1.3 (mbedTLS 3.x) and 1.2 both served, plaintext and
+// TLS 1.1 clients refused, load errors.
 #include "tls.h"
 
 #include <catch2/catch.hpp>
@@ -170,15 +171,18 @@ std::string Shell(const std::string& command, int* exit_code) {
   return output;
 }
 
-// Test-only TLS client: verifies the server against `ca_path` for host "localhost".
+// Test-only TLS client: verifies the server against `ca_path` for host "localhost". Offers the
+// newest protocol its mbedTLS has, or at most TLS 1.2 with `tls12_only`.
 class TestClient {
  public:
-  TestClient(const std::string& ca_path, UniqueFd fd) : fd_(std::move(fd)) {
+  TestClient(const std::string& ca_path, UniqueFd fd, bool tls12_only = false)
+      : fd_(std::move(fd)) {
     REQUIRE(rng_.Seed("freenahi tls test client") == 0);
     REQUIRE(mbedtls_x509_crt_parse_file(ca_.get(), ca_path.c_str()) == 0);
     REQUIRE(mbedtls_ssl_config_defaults(config_.get(), MBEDTLS_SSL_IS_CLIENT,
                                         MBEDTLS_SSL_TRANSPORT_STREAM,
                                         MBEDTLS_SSL_PRESET_DEFAULT) == 0);
+    if (tls12_only) tls_compat::SetMaxTls12(config_.get());
     mbedtls_ssl_conf_authmode(config_.get(), MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(config_.get(), ca_.get(), nullptr);
     mbedtls_ssl_conf_rng(config_.get(), tls_compat::Rng::Function, &rng_);
@@ -570,6 +574,47 @@ TEST_CASE("tls: a client that connects and leaves is just closed", "[tls]") {
   std::unique_ptr<Conn> server = AcceptTls(listener, *context);
   client.Reset();
   CHECK(ReadUntilSettled(*server).io == Io::kClosed);
+}
+
+// mbedTLS 3.x negotiates TLS 1.3 where 2.28 had only 1.2: the server must speak whichever the
+// client offers, to our mbedTLS client and to curl (OpenSSL) alike.
+TEST_CASE("tls: the newest protocol is negotiated and TLS 1.2 clients are still served", "[tls]") {
+  ScopedTempDir dir;
+  std::shared_ptr<TlsServerContext> context = MakeContext(dir);
+  Listener listener;
+  for (bool tls12_only : {false, true}) {
+    const std::string expected = tls12_only ? "TLSv1.2" : tls_compat::kNewestTls;
+    INFO("mbedTLS client, expecting " << expected);
+    TestClient client(dir.File("cert.pem"), ConnectTo(listener.port()), tls12_only);
+    std::unique_ptr<Conn> server = AcceptTls(listener, *context);
+    Handshake(client, *server);
+    CHECK(std::string(mbedtls_ssl_get_version(client.ssl())) == expected);
+    const std::string message = "after the handshake\n";
+    size_t sent = 0;
+    std::string got;
+    EchoServer echo{server.get()};
+    auto step = [&] {
+      echo.Step();
+      return EchoClientStep(client, message, &sent, &got);
+    };
+    REQUIRE(RunUntil(step, {client.fd(), server->fd()}));
+    CHECK(got == message);
+  }
+  for (bool tls12_only : {false, true}) {
+    const std::string expected = tls12_only ? "TLSv1.2" : tls_compat::kNewestTls;
+    std::vector<std::string> argv = {"curl", "--silent", "--show-error", "--verbose"};
+    argv.insert(argv.end(), {"--noproxy", "*", "--max-time", "15", "-o", dir.File("body.txt")});
+    argv.insert(argv.end(), {"--cacert", dir.File("cert.pem")});
+    if (tls12_only) argv.insert(argv.end(), {"--tls-max", "1.2"});
+    argv.push_back("https://127.0.0.1:" + std::to_string(listener.port()) + "/");
+    Child child(argv, dir.File("curl.out"), dir.File("curl.err"));
+    REQUIRE(child.started());
+    int exit_code = ServeOneRequest(listener, *context, child);
+    std::string log = ReadFile(dir.File("curl.err"));
+    INFO("curl, expecting " << expected << ": " << log);
+    CHECK(exit_code == 0);
+    CHECK(log.find("SSL connection using " + expected + " / ") != std::string::npos);
+  }
 }
 
 TEST_CASE("tls: a TLS 1.1 client is refused", "[tls]") {
