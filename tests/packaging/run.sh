@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The packaging checks CI runs (issue 3), timed step by step: aarch64 cross build with the unit
 # tests under qemu, the armhf static .ipk and its tests, the procd script and the OpenWrt recipe,
-# then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root).
+# then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root), and
+# installed, rebooted and upgraded in a bookworm VM under a real systemd.
 # Usage: tests/packaging/run.sh [--no-deb]   (--no-deb: skip the steps that install packages)
 set -eu
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
@@ -26,5 +27,6 @@ step "test: OpenWrt SDK recipe" tests/packaging/openwrt-recipe.sh
 if [ "${1:-}" != --no-deb ]; then
   step "package-deb amd64" scripts/package-deb.sh amd64
   step "test: .deb lint, install, upgrade" tests/packaging/deb.sh
+  step "test: .deb under systemd in a VM" tests/packaging/deb-vm.sh
 fi
 printf "\npackaging steps:\n$times"
