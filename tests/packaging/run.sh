@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The packaging checks CI runs (issue 3), timed step by step: aarch64 cross build with the unit
 # tests under qemu, the armhf static .ipk and its tests, the procd script and the OpenWrt recipe,
+# the whole test suite against mbedTLS 3.6 (what OpenWrt 24.10+ ships),
 # then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root), and
 # installed, rebooted and upgraded in a bookworm VM under a real systemd.
 # Usage: tests/packaging/run.sh [--no-deb]   (--no-deb: skip the steps that install packages)
@@ -24,6 +25,7 @@ step "package-openwrt armhf (static .ipk)" scripts/package-openwrt.sh armhf
 step "test: .ipk contents, serve under qemu" tests/packaging/openwrt-ipk.sh armhf
 step "test: procd init script" tests/packaging/openwrt-init.sh
 step "test: OpenWrt SDK recipe" tests/packaging/openwrt-recipe.sh
+step "whole suite against mbedTLS 3.6 (trixie)" tests/packaging/mbedtls3.sh
 if [ "${1:-}" != --no-deb ]; then
   step "package-deb amd64" scripts/package-deb.sh amd64
   step "test: .deb lint, install, upgrade" tests/packaging/deb.sh
