@@ -6,7 +6,7 @@
 # Usage: fetch-mbedtls3.sh PREFIX
 #   installs PREFIX/include/{mbedtls,psa} and PREFIX/lib/lib{mbedtls,mbedx509,mbedcrypto}.a;
 #   a no-op when PREFIX/.complete is there. Environment: SUITE (default trixie), JOBS.
-# Needs: apt-get, patch, cmake, a C compiler, python3 (Mbed TLS's own scripts/config.py).
+# Needs: apt-get, patch, cmake, a C compiler, python3 (Mbed TLS's own scripts/config.py), lbzip2.
 #
 # Integrity: the apt configuration is private (temp sources file, lists and cache), the machine's
 # apt setup is untouched. trixie's InRelease is checked against debian-archive-keyring.gpg, which
@@ -63,6 +63,8 @@ case "$version" in 3.*) ;; *) die "$suite has mbedtls $version, not a 3.x" ;; es
 
 src="$work/src"
 mkdir "$src"
+# Debian's tar unpacks .bz2 through lbzip2, which a bare machine lacks (upstream ships .tar.bz2).
+case "$orig" in *.bz2) command -v lbzip2 > /dev/null || die "lbzip2 not found (apt-get install lbzip2)" ;; esac
 tar -xf "$orig" -C "$src" --strip-components=1
 # Debian's patches in series order (a GCC 14 build fix, 3rdparty/ left out of the build).
 applied=0

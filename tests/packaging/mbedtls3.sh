@@ -14,7 +14,7 @@
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
 . "$ROOT/scripts/deps.sh"
 # shellcheck disable=SC2086  # word lists
-ensure_packages $BUILD_PACKAGES $TEST_PACKAGES python3 debian-archive-keyring binutils
+ensure_packages $BUILD_PACKAGES $TEST_PACKAGES python3 debian-archive-keyring binutils lbzip2
 top="$ROOT/build-mbedtls3"
 prefix="$top/mbedtls" build="$top/build"
 
