@@ -4,22 +4,40 @@
 # the binary, a sandboxed systemd unit, a `freenahi` system user, and /etc/freenahi/freenahi.ini
 # created by postinst from /usr/share/freenahi/freenahi.ini.example (root:freenahi 0640, never
 # overwritten). Needs dpkg-deb; the arm builds come from scripts/cross-build.sh.
-# Usage: scripts/package-deb.sh ARCH [--no-build]
+# Usage: scripts/package-deb.sh ARCH [--suite bookworm|trixie] [--no-build]
 #   ARCH        amd64 (this machine), arm64 (Pi 3/4/5, 64-bit OS) or armhf (Pi 2+, 32-bit OS)
-#   --no-build  package the binary already built (build-release/freenahi or dist/freenahi-ARCH)
+#   --suite S   bookworm (default; Raspberry Pi OS 12) or trixie (Debian 13, Raspberry Pi OS
+#               since late 2025: other library names, e.g. libmbedtls21). trixie is amd64 only
+#               for now. It builds in a trixie root made with mmdebstrap (root; cached in
+#               build-trixie/, reused) from a copy of the source, takes Depends from that root's
+#               dpkg-shlibdeps and writes dist/freenahi_V-1+deb13_ARCH.deb: "+deb13" sorts after
+#               the bookworm package of the same revision, as Debian's own +debNN suffixes do.
+#   --no-build  package the binary already built (build-release/freenahi, dist/freenahi-ARCH,
+#               or for trixie build-trixie/freenahi-ARCH)
 # Environment: DEB_MAINTAINER (default: the last commit's author), FREENAHI_DEB_REVISION (1).
 set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
-arch="" build=yes
-for a in "$@"; do
-  case "$a" in
+arch="" build=yes suite=bookworm
+while [ $# -gt 0 ]; do
+  case "$1" in
     -h|--help) usage; exit 0 ;;
     --no-build) build=no ;;
-    amd64|arm64|armhf) arch=$a ;;
-    *) echo "package-deb: unknown argument '$a' (ARCH is amd64, arm64 or armhf; see --help)" >&2; exit 2 ;;
+    --suite) [ $# -ge 2 ] || { echo "package-deb: --suite needs bookworm or trixie" >&2; exit 2; }
+      suite=$2; shift ;;
+    --suite=*) suite=${1#--suite=} ;;
+    amd64|arm64|armhf) arch=$1 ;;
+    *) echo "package-deb: unknown argument '$1' (ARCH is amd64, arm64 or armhf; see --help)" >&2; exit 2 ;;
   esac
+  shift
 done
 [ -n "$arch" ] || { usage >&2; exit 2; }
+case "$suite" in
+  bookworm) ;;
+  trixie) [ "$arch" = amd64 ] || {
+      echo "package-deb: the trixie package is amd64 only for now (no $arch cross build in the trixie root yet)" >&2
+      exit 2; } ;;
+  *) echo "package-deb: unknown suite '$suite' (bookworm or trixie)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 case "$arch" in
@@ -27,7 +45,62 @@ case "$arch" in
   arm64) bin=dist/freenahi-aarch64 strip=: ;;
   armhf) bin=dist/freenahi-armhf strip=: ;;
 esac
-if [ "$build" = yes ]; then
+
+# --- trixie: a build root of its own, so the binary links trixie's libraries (mbedTLS 3.6) ------
+troot=build-trixie/root
+# Runs a command as root inside the trixie root (/proc is not needed by cmake, g++ or apt here).
+in_trixie() { chroot "$troot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 "$@"; }
+trixie_root() {
+  . scripts/deps.sh
+  # dpkg-dev: dpkg-shlibdeps.
+  tpackages=$(echo "$BUILD_PACKAGES dpkg-dev" | tr ' ' ',')
+  if [ -f "$troot/.complete" ] && [ "$(cat "$troot/.complete")" = "$tpackages" ]; then return 0; fi
+  [ "$(id -u)" = 0 ] || { echo "package-deb: making the trixie build root needs root (mmdebstrap, chroot)" >&2; exit 1; }
+  ensure_packages mmdebstrap debian-archive-keyring
+  echo "package-deb: making the trixie build root in $troot (once; a few minutes)"
+  rm -rf "$troot" "$troot.tmp"
+  mkdir -p build-trixie
+  mmdebstrap --quiet --mode=root --variant=apt --format=directory --include="$tpackages" \
+    trixie "$troot.tmp" "deb http://deb.debian.org/debian trixie main" ||
+    { echo "package-deb: mmdebstrap of the trixie build root failed" >&2; rm -rf "$troot.tmp"; exit 1; }
+  mv "$troot.tmp" "$troot"
+  echo "$tpackages" > "$troot/.complete"
+}
+# The tracked files (a git checkout) or the tree minus build output, copied, not bind-mounted:
+# nothing to unmount when the build fails, and the root stays a plain directory.
+trixie_copy_source() {
+  rm -rf "$troot/src"
+  mkdir -p "$troot/src"
+  if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+    # Tracked files as they are in the working tree (ones deleted there are skipped); tar keeps
+    # their mtimes, so the build tree kept outside /src rebuilds only what changed.
+    git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2> /dev/null | tar -C "$troot/src" -xf -
+  else
+    tar --exclude='./build*' --exclude=./dist --exclude=./var --exclude=./.git -cf - . |
+      tar -C "$troot/src" -xf -
+  fi
+}
+
+if [ "$suite" = trixie ]; then
+  bin=build-trixie/freenahi-$arch
+  if [ "$build" = yes ]; then
+    trixie_root
+    trixie_copy_source
+    # cpp-httplib is a header compiled into the binary: src/http.cc is written against
+    # bookworm's (0.11), whose internals trixie's newer one changed. So the header is fetched
+    # here, on bookworm, from bookworm's source package with its Debian patches, as for the
+    # bookworm builds; it adds no runtime dependency.
+    sh third_party/fetch-httplib.sh build-trixie/httplib ||
+      { echo "package-deb: could not fetch cpp-httplib (third_party/fetch-httplib.sh)" >&2; exit 1; }
+    rm -rf "$troot/httplib"
+    cp -r build-trixie/httplib "$troot/httplib"
+    in_trixie sh -c 'cmake -S /src -B /build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DFREENAHI_BUILD_TESTS=OFF -DFREENAHI_HTTPLIB_DIR=/httplib > /dev/null &&
+      cmake --build /build-release' ||
+      { echo "package-deb: the build in the trixie root failed (see above)" >&2; exit 1; }
+    install -m 0755 "$troot/build-release/freenahi" "$bin"
+  fi
+elif [ "$build" = yes ]; then
   case "$arch" in
     amd64)
       . scripts/deps.sh
@@ -50,6 +123,13 @@ fi
 version=$(sed -n 's/^project(freenahi VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 [ -n "$version" ] || { echo "package-deb: no version in CMakeLists.txt" >&2; exit 1; }
 revision=${FREENAHI_DEB_REVISION:-1}
+# The bookworm package keeps its plain V-R name; trixie's carries +deb13 (see --help).
+debversion=$version-$revision unitdir=lib/systemd/system
+if [ "$suite" = trixie ]; then
+  debversion=$version-$revision+deb13
+  # trixie's merged /usr: packages install units under /usr/lib (lintian: aliased-location).
+  unitdir=usr/lib/systemd/system
+fi
 maintainer=${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
 [ -n "$maintainer" ] || maintainer="freenahi developers <freenahi@users.noreply.github.com>"
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
@@ -59,11 +139,11 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root"
 install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/freenahi" \
-  "$root/usr/share/doc/freenahi" "$root/lib/systemd/system"
+  "$root/usr/share/doc/freenahi" "$root/$unitdir"
 install -m 0755 "$bin" "$root/usr/bin/freenahi"
 $strip --remove-section=.comment --remove-section=.note "$root/usr/bin/freenahi"
 install -m 0644 etc/freenahi.ini.example "$root/usr/share/freenahi/freenahi.ini.example"
-install -m 0644 etc/systemd/freenahi.service "$root/lib/systemd/system/freenahi.service"
+install -m 0644 etc/systemd/freenahi.service "$root/$unitdir/freenahi.service"
 [ -f docs/install.md ] && install -m 0644 docs/install.md "$root/usr/share/doc/freenahi/install.md"
 {
   echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
@@ -75,20 +155,36 @@ install -m 0644 etc/systemd/freenahi.service "$root/lib/systemd/system/freenahi.
   sed -n '3,$p' LICENSE | sed -e 's/^$/./' -e 's/^/ /'
 } > "$root/usr/share/doc/freenahi/copyright"
 chmod 0644 "$root/usr/share/doc/freenahi/copyright"
-printf 'freenahi (%s-%s) bookworm; urgency=medium\n\n  * Built by scripts/package-deb.sh.\n\n -- %s  %s\n' \
-  "$version" "$revision" "$maintainer" "$date_r" | gzip -n -9 > "$root/usr/share/doc/freenahi/changelog.Debian.gz"
+printf 'freenahi (%s) %s; urgency=medium\n\n  * Built by scripts/package-deb.sh.\n\n -- %s  %s\n' \
+  "$debversion" "$suite" "$maintainer" "$date_r" | gzip -n -9 > "$root/usr/share/doc/freenahi/changelog.Debian.gz"
 chmod 0644 "$root/usr/share/doc/freenahi/changelog.Debian.gz"
 
 size_kib=$(du -k -s --apparent-size "$root" | cut -f1)
 # bookworm names (trixie's differ: libmbedtls21 ...). Versions as dpkg-shlibdeps computes them
 # for this binary on bookworm (tests/packaging/deb.sh checks that on amd64).
+depends="libc6 (>= 2.34), libgcc-s1 (>= 3.0), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)"
+if [ "$suite" = trixie ]; then
+  # Computed in the trixie root from the binary itself, so names and versions are trixie's.
+  [ -d "$troot/usr/bin" ] || { echo "package-deb: no trixie build root in $troot (run without --no-build)" >&2; exit 1; }
+  rm -rf "$troot/shlibdeps"
+  # A minimal debian/ tree, the binary where a package build would have put it.
+  mkdir -p "$troot/shlibdeps/debian/freenahi/usr/bin"
+  printf 'Source: freenahi\n\nPackage: freenahi\nArchitecture: any\n' > "$troot/shlibdeps/debian/control"
+  install -m 0755 "$bin" "$troot/shlibdeps/debian/freenahi/usr/bin/freenahi"
+  # Its warnings (it wants a whole package build) are shown only when it gives nothing.
+  depends=$(in_trixie sh -c 'cd /shlibdeps && dpkg-shlibdeps -O -e debian/freenahi/usr/bin/freenahi 2> log' |
+    sed -n 's/^shlibs:Depends=//p')
+  [ -n "$depends" ] || { cat "$troot/shlibdeps/log" >&2
+    echo "package-deb: dpkg-shlibdeps in the trixie root gave no Depends" >&2; exit 1; }
+  rm -rf "$troot/shlibdeps"
+fi
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: freenahi
-Version: $version-$revision
+Version: $debversion
 Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $size_kib
-Depends: adduser, libc6 (>= 2.34), libgcc-s1 (>= 3.0), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)
+Depends: adduser, $depends
 Section: net
 Priority: optional
 Description: Powens webhook receiver keeping your bank data in SQLite
@@ -165,6 +261,6 @@ chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
 find "$root" -exec touch -h -d "@$epoch" {} +
 
 mkdir -p dist
-out="dist/freenahi_${version}-${revision}_${arch}.deb"
+out="dist/freenahi_${debversion}_${arch}.deb"
 SOURCE_DATE_EPOCH=$epoch dpkg-deb --root-owner-group -Zxz --build "$root" "$out" > /dev/null
 echo "package-deb: $out ($(wc -c < "$out") bytes, $(($(date +%s) - start)) s)"
