@@ -3,15 +3,16 @@
 # Builds freenahi for Debian bookworm / Raspberry Pi OS and wraps it as dist/freenahi_V-1_ARCH.deb:
 # the binary, a sandboxed systemd unit, a `freenahi` system user, and /etc/freenahi/freenahi.ini
 # created by postinst from /usr/share/freenahi/freenahi.ini.example (root:freenahi 0640, never
-# overwritten). Needs dpkg-deb; the arm builds come from scripts/cross-build.sh.
+# overwritten). Needs dpkg-deb; the bookworm arm builds come from scripts/cross-build.sh.
 # Usage: scripts/package-deb.sh ARCH [--suite bookworm|trixie] [--no-build]
 #   ARCH        amd64 (this machine), arm64 (Pi 3/4/5, 64-bit OS) or armhf (Pi 2+, 32-bit OS)
 #   --suite S   bookworm (default; Raspberry Pi OS 12) or trixie (Debian 13, Raspberry Pi OS
-#               since late 2025: other library names, e.g. libmbedtls21). trixie is amd64 only
-#               for now. It builds in a trixie root made with mmdebstrap (root; cached in
-#               build-trixie/, reused) from a copy of the source, takes Depends from that root's
-#               dpkg-shlibdeps and writes dist/freenahi_V-1+deb13_ARCH.deb: "+deb13" sorts after
-#               the bookworm package of the same revision, as Debian's own +debNN suffixes do.
+#               since late 2025: other library names, e.g. libmbedtls21); amd64 or arm64 (no
+#               armhf yet). It builds in a trixie root made with mmdebstrap (root; cached in
+#               build-trixie/root-ARCH, reused; arm64 cross-compiled there with multiarch) from a
+#               copy of the source, takes Depends from that root's dpkg-shlibdeps and writes
+#               dist/freenahi_V-1+deb13_ARCH.deb: "+deb13" sorts after the bookworm package of
+#               the same revision, as Debian's own +debNN suffixes do.
 #   --no-build  package the binary already built (build-release/freenahi, dist/freenahi-ARCH,
 #               or for trixie build-trixie/freenahi-ARCH)
 # Environment: DEB_MAINTAINER (default: the last commit's author), FREENAHI_DEB_REVISION (1).
@@ -33,9 +34,8 @@ done
 [ -n "$arch" ] || { usage >&2; exit 2; }
 case "$suite" in
   bookworm) ;;
-  trixie) [ "$arch" = amd64 ] || {
-      echo "package-deb: the trixie package is amd64 only for now (no $arch cross build in the trixie root yet)" >&2
-      exit 2; } ;;
+  trixie) [ "$arch" != armhf ] || {
+      echo "package-deb: no armhf trixie package yet (amd64 and arm64 only)" >&2; exit 2; } ;;
   *) echo "package-deb: unknown suite '$suite' (bookworm or trixie)" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
@@ -47,20 +47,36 @@ case "$arch" in
 esac
 
 # --- trixie: a build root of its own, so the binary links trixie's libraries (mbedTLS 3.6) ------
-troot=build-trixie/root
-# Runs a command as root inside the trixie root (/proc is not needed by cmake, g++ or apt here).
-in_trixie() { chroot "$troot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 "$@"; }
+# One root per ARCH: the native -dev packages and their :arm64 twins need not co-install.
+troot=build-trixie/root-$arch
+# Runs a command as root inside the trixie root (/proc is not needed by cmake, g++ or dpkg here).
+# DEB_HOST_*: the target for dpkg-shlibdeps (arm64 libraries when cross-compiling).
+in_trixie() {
+  chroot "$troot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+    DEB_HOST_ARCH="$arch" DEB_HOST_MULTIARCH="$triple" DEB_HOST_GNU_TYPE="$triple" "$@"
+}
+triple=x86_64-linux-gnu
+[ "$arch" = arm64 ] && triple=aarch64-linux-gnu
 trixie_root() {
   . scripts/deps.sh
-  # dpkg-dev: dpkg-shlibdeps.
-  tpackages=$(echo "$BUILD_PACKAGES dpkg-dev" | tr ' ' ',')
+  # dpkg-dev: dpkg-shlibdeps. arm64: the cross compiler and the arm64 libraries by multiarch.
+  archs=amd64 tpackages="$BUILD_PACKAGES dpkg-dev"
+  if [ "$arch" = arm64 ]; then
+    archs=amd64,arm64
+    # libstdc++6:arm64 as well: the cross compiler's own copy lives in /usr/aarch64-linux-gnu,
+    # where dpkg-shlibdeps does not look, and would not name the package a Pi installs.
+    tpackages="$tpackages g++-aarch64-linux-gnu libstdc++6:arm64"
+    tpackages=$(echo "$tpackages" | sed -e 's/libmbedtls-dev/libmbedtls-dev:arm64/' \
+      -e 's/libsqlite3-dev/libsqlite3-dev:arm64/' -e 's/zlib1g-dev/zlib1g-dev:arm64/')
+  fi
+  tpackages=$(echo "$tpackages" | tr ' ' ',')
   if [ -f "$troot/.complete" ] && [ "$(cat "$troot/.complete")" = "$tpackages" ]; then return 0; fi
-  [ "$(id -u)" = 0 ] || { echo "package-deb: making the trixie build root needs root (mmdebstrap, chroot)" >&2; exit 1; }
   ensure_packages mmdebstrap debian-archive-keyring
   echo "package-deb: making the trixie build root in $troot (once; a few minutes)"
   rm -rf "$troot" "$troot.tmp"
   mkdir -p build-trixie
-  mmdebstrap --quiet --mode=root --variant=apt --format=directory --include="$tpackages" \
+  mmdebstrap --quiet --mode=root --variant=apt --format=directory --architectures="$archs" \
+    --include="$tpackages" \
     trixie "$troot.tmp" "deb http://deb.debian.org/debian trixie main" ||
     { echo "package-deb: mmdebstrap of the trixie build root failed" >&2; rm -rf "$troot.tmp"; exit 1; }
   mv "$troot.tmp" "$troot"
@@ -82,7 +98,9 @@ trixie_copy_source() {
 }
 
 if [ "$suite" = trixie ]; then
-  bin=build-trixie/freenahi-$arch
+  # Stripped in the root by its own binutils (the arm64 one is not on this machine).
+  bin=build-trixie/freenahi-$arch strip=:
+  [ "$(id -u)" = 0 ] || { echo "package-deb: --suite trixie needs root (mmdebstrap, chroot)" >&2; exit 1; }
   if [ "$build" = yes ]; then
     trixie_root
     trixie_copy_source
@@ -94,11 +112,14 @@ if [ "$suite" = trixie ]; then
       { echo "package-deb: could not fetch cpp-httplib (third_party/fetch-httplib.sh)" >&2; exit 1; }
     rm -rf "$troot/httplib"
     cp -r build-trixie/httplib "$troot/httplib"
-    in_trixie sh -c 'cmake -S /src -B /build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    toolchain=""
+    [ "$arch" = arm64 ] && toolchain=-DCMAKE_TOOLCHAIN_FILE=/src/cross/aarch64-linux-gnu.cmake
+    in_trixie sh -c "cmake -S /src -B /build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $toolchain \
       -DFREENAHI_BUILD_TESTS=OFF -DFREENAHI_HTTPLIB_DIR=/httplib > /dev/null &&
-      cmake --build /build-release' ||
+      cmake --build /build-release && $triple-strip --remove-section=.comment --remove-section=.note \
+      -o /build-release/freenahi.stripped /build-release/freenahi" ||
       { echo "package-deb: the build in the trixie root failed (see above)" >&2; exit 1; }
-    install -m 0755 "$troot/build-release/freenahi" "$bin"
+    install -m 0755 "$troot/build-release/freenahi.stripped" "$bin"
   fi
 elif [ "$build" = yes ]; then
   case "$arch" in
