@@ -1,72 +1,91 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The .deb on a real systemd: boots a Debian bookworm virtual machine (qemu-system, emulated)
-# built here with mmdebstrap, and walks a Raspberry Pi user's path:
+# The .deb on a real systemd: boots a Debian bookworm (or trixie) virtual machine (qemu-system,
+# emulated) built here with mmdebstrap, and walks a Raspberry Pi user's path:
 # `dpkg -i` starts the daemon under systemd (as the freenahi user, with the unit's sandboxing),
 # an edit of the config + `systemctl reload`, a webhook over TLS from this
 # machine through a loopback port forward, the transactions read back by the CLI, a reboot after
 # which the daemon runs again with its data and certificate, and an upgrade to the next package
 # revision that keeps the edited config and restarts the daemon. The guest network is qemu's
 # user-mode network with restrict=on: it reaches nothing; this machine reaches it on 127.0.0.1.
-# Usage: tests/packaging/deb-vm.sh   (root; builds the amd64 .deb when dist/ has none)
-#        FREENAHI_VM_CACHE=DIR keeps the base image there between runs (default: build-vm/).
-#        VERBOSE=1 lists each check; the guest's console is kept in build-vm/console.log.
+# The checks are the same for both suites; only the guest's Debian and the package differ.
+# Usage: tests/packaging/deb-vm.sh [bookworm|trixie]   (root; default bookworm; builds the amd64
+#        .deb of that suite, `scripts/package-deb.sh amd64 [--suite trixie]`, when dist/ has none)
+#        FREENAHI_VM_CACHE=DIR keeps the base images there between runs (default: build-vm/:
+#        base.img for bookworm, trixie.img for trixie).
+#        VERBOSE=1 lists each check; the guest's console is kept in build-vm/console[-trixie].log.
 . "$(dirname "$0")/lib.sh"
+suite=bookworm
 case "${1:-}" in
   -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
+  ""|bookworm) ;;
+  trixie) suite=trixie ;;
+  *) fail "unknown suite '$1' (bookworm or trixie; see --help)" ;;
 esac
 [ "$(id -u)" = 0 ] || fail "needs root (mmdebstrap, mkfs of the guest's root)"
 . "$ROOT/scripts/deps.sh"
 ensure_packages qemu-system-x86 mmdebstrap e2fsprogs openssh-client curl openssl
 
 version=$(sed -n 's/^project(freenahi VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
-deb1="$ROOT/dist/freenahi_${version}-1_amd64.deb"
-deb2="$SCRATCH/freenahi_${version}-2_amd64.deb"
-[ -f "$deb1" ] || "$ROOT/scripts/package-deb.sh" amd64
+# Package names as scripts/package-deb.sh writes them: V-R for bookworm, V-R+deb13 for trixie.
+suffix="" suite_args=""
+if [ "$suite" = trixie ]; then suffix=+deb13 suite_args="--suite trixie"; fi
+deb1="$ROOT/dist/freenahi_${version}-1${suffix}_amd64.deb"
+deb2="$SCRATCH/freenahi_${version}-2${suffix}_amd64.deb"
+# shellcheck disable=SC2086  # suite_args: zero or two words
+[ -f "$deb1" ] || "$ROOT/scripts/package-deb.sh" amd64 $suite_args
 [ -f "$deb1" ] || fail "no $deb1"
-FREENAHI_DEB_REVISION=2 "$ROOT/scripts/package-deb.sh" amd64 --no-build > /dev/null
-mv "$ROOT/dist/freenahi_${version}-2_amd64.deb" "$deb2"
+# shellcheck disable=SC2086
+FREENAHI_DEB_REVISION=2 "$ROOT/scripts/package-deb.sh" amd64 $suite_args --no-build > /dev/null
+mv "$ROOT/dist/freenahi_${version}-2${suffix}_amd64.deb" "$deb2"
 
-# --- the base image: bookworm with systemd, a kernel, sshd and freenahi's dependencies -----------
+# --- the base image: Debian with systemd, a kernel, sshd and freenahi's dependencies -------------
 cache=${FREENAHI_VM_CACHE:-$ROOT/build-vm}
 mkdir -p "$cache"
 # The package's own Depends, without versions: what a Pi already has or apt would bring.
 deps=$(dpkg-deb --field "$deb1" Depends | sed -e 's/ *([^)]*)//g' -e 's/ //g')
 packages="systemd-sysv,udev,linux-image-amd64,openssh-server,$deps"
-image="$cache/base.img"
+# bookworm keeps its historical file names (an existing cache stays valid); trixie has its own.
+image="$cache/base.img" stampfile="$cache/stamp" kernel="$cache/vmlinuz" initrd="$cache/initrd.img"
+console="$cache/console.log"
+if [ "$suite" = trixie ]; then
+  image="$cache/trixie.img" stampfile="$cache/trixie.stamp" kernel="$cache/trixie-vmlinuz"
+  initrd="$cache/trixie-initrd.img" console="$cache/console-trixie.log"
+fi
 build_base_image() {
   local dir="$SCRATCH/rootfs" t0
   t0=$(date +%s)
-  rm -f "$image" "$cache/stamp" "$cache"/vmlinuz "$cache"/initrd.img
+  rm -f "$image" "$stampfile" "$kernel" "$initrd"
   [ -f "$cache/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C freenahi-vm-test -f "$cache/id_ed25519"
-  # The machine's own Debian mirror definition, so the guest gets what apt-get here would.
+  # bookworm: the machine's own Debian mirror definition, so the guest gets what apt-get here
+  # would; trixie: the Debian mirror itself (this machine's sources are bookworm's).
   local sources=/etc/apt/sources.list.d/debian.sources
   [ -f "$sources" ] || sources=/etc/apt/sources.list
+  [ "$suite" = bookworm ] || sources="deb http://deb.debian.org/debian $suite main"
   mmdebstrap --quiet --mode=root --variant=apt --format=directory --include="$packages" \
     --customize-hook='echo freenahi-vm > "$1/etc/hostname"' \
     --customize-hook='echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > "$1/etc/fstab"' \
     --customize-hook='printf "[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n" > "$1/etc/systemd/network/10-vm.network"' \
     --customize-hook='chroot "$1" systemctl enable systemd-networkd ssh > /dev/null 2>&1' \
     --customize-hook="install -d -m 0700 \"\$1/root/.ssh\" && install -m 0600 '$cache/id_ed25519.pub' \"\$1/root/.ssh/authorized_keys\"" \
-    --customize-hook="cp \"\$1\"/boot/vmlinuz-* '$cache/vmlinuz' && cp \"\$1\"/boot/initrd.img-* '$cache/initrd.img'" \
-    bookworm "$dir" "$sources" || fail "mmdebstrap"
+    --customize-hook="cp \"\$1\"/boot/vmlinuz-* '$kernel' && cp \"\$1\"/boot/initrd.img-* '$initrd'" \
+    "$suite" "$dir" "$sources" || fail "mmdebstrap"
   # Generous for the modules; sparse, so it costs what is written.
   mkfs.ext4 -q -F -L root -d "$dir" "$image.tmp" 2G || fail "mkfs.ext4 -d"
   mv "$image.tmp" "$image"
   rm -rf "$dir"
-  echo "$stamp" > "$cache/stamp"
+  echo "$stamp" > "$stampfile"
   echo "deb-vm: base image built in $(($(date +%s) - t0)) s"
 }
 # Rebuilt when the package list or the recipe above changes.
 stamp="$packages $(declare -f build_base_image | sha256sum | cut -c1-16)"
-[ -f "$image" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp" ] || build_base_image
+[ -f "$image" ] && [ "$(cat "$stampfile" 2>/dev/null)" = "$stamp" ] || build_base_image
 
 # --- the virtual machine --------------------------------------------------------------------------
 disk="$SCRATCH/disk.img"
 cp --sparse=always "$image" "$disk"
 # Emulated (TCG): /dev/kvm may exist in a nested sandbox and still hang the guest at boot.
 boot_limit=600
-console="$cache/console.log"
 vm_pid=""
 start_vm() {
   for attempt in 1 2 3; do
@@ -74,7 +93,7 @@ start_vm() {
     https_port=$(free_port)
     [ "$ssh_port" != "$https_port" ] || continue
     qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 512 -display none -no-user-config \
-      -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
+      -kernel "$kernel" -initrd "$initrd" \
       -append "root=/dev/vda rw console=ttyS0 quiet" \
       -drive file="$disk",if=virtio,format=raw \
       -nic user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22,hostfwd=tcp:127.0.0.1:$https_port-:443 \
@@ -141,6 +160,7 @@ as_freenahi() { guest runuser -u freenahi -- /usr/bin/freenahi "$@" --config /et
 start_vm
 wait_boot none
 first_boot=$boot_id
+expect_eq "the guest's Debian" "$(guest sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)" "$suite"
 
 # --- install: the daemon starts under systemd ---------------------------------------------------
 scp_opts=(-q -i "$cache/id_ed25519" -P "$ssh_port" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null)
@@ -201,7 +221,7 @@ expect_eq "webhook after reboot" "$(post "$sample")" '{"status":"duplicate"}'
 # --- upgrade: the edited config stays, the daemon restarts on the new version --------------------
 pid_before=$(guest systemctl show -p MainPID --value freenahi)
 guest dpkg -i "/root/$(basename "$deb2")" > "$SCRATCH/dpkg.log" 2>&1 || { cat "$SCRATCH/dpkg.log" >&2; fail "upgrade in the VM"; }
-expect_eq "upgraded version" "$(guest dpkg-query -W -f='\${Version}' freenahi)" "$version-2"
+expect_eq "upgraded version" "$(guest dpkg-query -W -f='\${Version}' freenahi)" "$version-2$suffix"
 expect_eq "config after upgrade" "$(guest md5sum /etc/freenahi/freenahi.ini)" "$edited"
 n=40
 until [ "$(guest systemctl is-active freenahi)" = active ] || [ $n -eq 0 ]; do sleep 0.5; n=$((n - 1)); done
