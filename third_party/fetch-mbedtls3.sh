@@ -6,7 +6,7 @@
 # Usage: fetch-mbedtls3.sh PREFIX
 #   installs PREFIX/include/{mbedtls,psa} and PREFIX/lib/lib{mbedtls,mbedx509,mbedcrypto}.a;
 #   a no-op when PREFIX/.complete is there. Environment: SUITE (default trixie), JOBS.
-# Needs: apt-get, patch, cmake, a C compiler, python3 (Mbed TLS's own scripts/config.py), lbzip2.
+# Needs: apt-get, patch, cmake, ninja, a C compiler, python3 (Mbed TLS's own scripts/config.py), lbzip2.
 #
 # Integrity: the apt configuration is private (temp sources file, lists and cache), the machine's
 # apt setup is untouched. trixie's InRelease is checked against debian-archive-keyring.gpg, which
@@ -26,7 +26,7 @@ suite=${SUITE:-trixie}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -f "$prefix/.complete" ] && exit 0
 die() { echo "fetch-mbedtls3: $*" >&2; exit 1; }
-for tool in apt-get patch cmake cc python3; do
+for tool in apt-get patch cmake ninja cc python3; do
   command -v "$tool" > /dev/null || die "$tool not found"
 done
 [ -f "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
@@ -89,7 +89,7 @@ for option in MBEDTLS_VERSION_C MBEDTLS_VERSION_FEATURES; do
 done
 
 # Libraries only, static, position-independent (the test binaries are PIE).
-cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
   -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF \
   -DMBEDTLS_FATAL_WARNINGS=OFF -DCMAKE_INSTALL_LIBDIR=lib > "$work/cmake.log" 2>&1 ||
