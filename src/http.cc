@@ -12,8 +12,18 @@
 #include <memory>
 #include <utility>
 
+// cpp-httplib moved status_message out of `detail` between Debian bookworm's 0.11 and trixie's
+// 0.18; with both namespaces in scope, unqualified lookup finds whichever this header has.
+namespace freenahi_httplib_compat {
+using namespace httplib;
+using namespace httplib::detail;
+inline const char* StatusText(int status) { return status_message(status); }
+}  // namespace freenahi_httplib_compat
+
 namespace freenahi {
 namespace {
+
+using freenahi_httplib_compat::StatusText;
 
 constexpr size_t kMaxChunkLine = 1024;
 
@@ -259,7 +269,7 @@ RequestReader::State RequestReader::Finish() {
 HttpRouter::HttpRouter() {
   httplib::Server::HandlerWithResponse on_error = [](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty())
-      res.set_content(ErrorBody(httplib::detail::status_message(res.status)), "application/json");
+      res.set_content(ErrorBody(StatusText(res.status)), "application/json");
     return httplib::Server::HandlerResponse::Handled;
   };
   set_error_handler(on_error);
@@ -299,7 +309,16 @@ std::string HttpRouter::Handle(const std::string& head, std::string_view body,
   BufferStream stream(head, &out, peer_ip, peer_port);
   current_body_ = body;
   bool connection_closed = true;
-  process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+  // A generic lambda, so that only the process_request this cpp-httplib declares is instantiated.
+  auto process = [&](auto& server) {
+    if constexpr (TakesPeerArguments<std::decay_t<decltype(server)>>::value) {
+      server.process_request(stream, peer_ip, peer_port, std::string(), 0,
+                             /*close_connection=*/true, connection_closed, nullptr);
+    } else {
+      server.process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+    }
+  };
+  process(*this);
   current_body_ = {};
   return out;
 }
@@ -316,7 +335,7 @@ std::string ErrorBody(const std::string& reason) {
 
 std::string ErrorResponse(int status, const std::string& reason) {
   std::string body = ErrorBody(reason);
-  return "HTTP/1.1 " + std::to_string(status) + " " + httplib::detail::status_message(status) +
+  return "HTTP/1.1 " + std::to_string(status) + " " + StatusText(status) +
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\nConnection: close\r\n\r\n" + body;
 }

@@ -12,6 +12,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace freenahi {
 
@@ -83,6 +85,16 @@ class HttpRouter : private httplib::Server {
  private:
   void AllowOnly(const std::string& pattern, const std::string& allowed);
   std::string_view current_body_;
+
+  // Whether httplib::Server::process_request takes the peer's address (cpp-httplib 0.18, Debian
+  // trixie) or asks the stream (0.11, bookworm). Nested, because process_request is protected.
+  template <typename Server, typename = void>
+  struct TakesPeerArguments : std::false_type {};
+  template <typename Server>
+  struct TakesPeerArguments<Server, std::void_t<decltype(std::declval<Server&>().process_request(
+                                        std::declval<httplib::Stream&>(), std::string(), 0,
+                                        std::string(), 0, true, std::declval<bool&>(), nullptr))>>
+      : std::true_type {};
 };
 
 // A complete error response for a request httplib never saw (framing rejects, timeouts).
