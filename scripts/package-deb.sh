@@ -104,11 +104,9 @@ if [ "$suite" = trixie ]; then
   if [ "$build" = yes ]; then
     trixie_root
     trixie_copy_source
-    # cpp-httplib is a header compiled into the binary: src/http.cc is written against
-    # bookworm's (0.11), whose internals trixie's newer one changed. So the header is fetched
-    # here, on bookworm, from bookworm's source package with its Debian patches, as for the
-    # bookworm builds; it adds no runtime dependency.
-    sh third_party/fetch-httplib.sh build-trixie/httplib ||
+    # cpp-httplib is a header compiled into the binary: trixie's source package (0.18, with
+    # trixie's Debian patches), fetched from this machine so the root needs no deb-src.
+    SUITE=trixie sh third_party/fetch-httplib.sh build-trixie/httplib ||
       { echo "package-deb: could not fetch cpp-httplib (third_party/fetch-httplib.sh)" >&2; exit 1; }
     rm -rf "$troot/httplib"
     cp -r build-trixie/httplib "$troot/httplib"

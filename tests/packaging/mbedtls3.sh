@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Shows that freenahi builds warning-free (-Werror) and passes its whole test suite (unit + e2e)
-# against a real Mbed TLS 3.6, the version OpenWrt 24.10+ ships, on a bookworm machine whose own
-# mbedTLS is 2.28. Mbed TLS 3.6 is built from Debian trixie's source package by
+# against a real Mbed TLS 3.6, the version OpenWrt 24.10+ and Debian trixie ship, on a bookworm
+# machine whose own mbedTLS is 2.28, and with trixie's cpp-httplib (0.18) in the same build. Mbed TLS 3.6 is built from Debian trixie's source package by
 # third_party/fetch-mbedtls3.sh into build-mbedtls3/mbedtls (reused when complete); freenahi is
 # built in build-mbedtls3/build. It then proves 3.6 is what was used, not /usr/include's 2.28:
 # with the build's own compile command, the preprocessor sees MBEDTLS_VERSION_NUMBER >= 0x03060000
@@ -20,9 +20,14 @@ prefix="$top/mbedtls" build="$top/build"
 
 "$ROOT/third_party/fetch-mbedtls3.sh" "$prefix" || fail "could not build Mbed TLS 3 (see above)"
 ok "Mbed TLS 3 in $prefix: $(cat "$prefix/.complete")"
+# trixie's cpp-httplib too (0.18): what a build on Debian trixie / Raspberry Pi OS trixie gets.
+SUITE=trixie sh "$ROOT/third_party/fetch-httplib.sh" "$top/httplib" || fail "could not fetch trixie's cpp-httplib"
+! grep -q 'define CPPHTTPLIB_VERSION "0\.11\.' "$top/httplib/httplib.h" ||
+  fail "SUITE=trixie fetched bookworm's cpp-httplib (0.11)"
+ok "cpp-httplib $(sed -n 's/^#define CPPHTTPLIB_VERSION "\(.*\)"/\1/p' "$top/httplib/httplib.h") from trixie"
 
 cmake -S "$ROOT" -B "$build" -G Ninja -DFREENAHI_BUILD_TESTS=ON -DFREENAHI_WERROR=ON \
-  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DMBEDTLS_INCLUDE_DIR="$prefix/include" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DFREENAHI_HTTPLIB_DIR="$top/httplib" -DMBEDTLS_INCLUDE_DIR="$prefix/include" \
   -DMBEDTLS_LIBRARY="$prefix/lib/libmbedtls.a" -DMBEDX509_LIBRARY="$prefix/lib/libmbedx509.a" \
   -DMBEDCRYPTO_LIBRARY="$prefix/lib/libmbedcrypto.a" > "$SCRATCH/cmake.log" 2>&1 ||
   { cat "$SCRATCH/cmake.log" >&2; fail "cmake configure"; }
