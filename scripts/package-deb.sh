@@ -106,10 +106,10 @@ if [ "$suite" = trixie ]; then
     trixie_copy_source
     # cpp-httplib is a header compiled into the binary: trixie's source package (0.18, with
     # trixie's Debian patches), fetched from this machine so the root needs no deb-src.
-    SUITE=trixie sh third_party/fetch-httplib.sh build-trixie/httplib ||
+    SUITE=trixie sh third_party/fetch-httplib.sh build-trixie/httplib-trixie ||
       { echo "package-deb: could not fetch cpp-httplib (third_party/fetch-httplib.sh)" >&2; exit 1; }
     rm -rf "$troot/httplib"
-    cp -r build-trixie/httplib "$troot/httplib"
+    cp -r build-trixie/httplib-trixie "$troot/httplib"
     toolchain=""
     [ "$arch" = arm64 ] && toolchain=-DCMAKE_TOOLCHAIN_FILE=/src/cross/aarch64-linux-gnu.cmake
     in_trixie sh -c "cmake -S /src -B /build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $toolchain \

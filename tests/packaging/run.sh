@@ -4,7 +4,8 @@
 # tests under qemu, the armhf static .ipk and its tests, the procd script and the OpenWrt recipe,
 # the whole test suite against mbedTLS 3.6 (what OpenWrt 24.10+ ships),
 # then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root), and
-# installed, rebooted and upgraded in a bookworm VM under a real systemd.
+# installed, rebooted and upgraded under a real systemd in a bookworm VM, then the same with the
+# trixie package (Raspberry Pi OS trixie) in a trixie VM.
 # Usage: tests/packaging/run.sh [--no-deb]   (--no-deb: skip the steps that install packages)
 set -eu
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
@@ -30,5 +31,7 @@ if [ "${1:-}" != --no-deb ]; then
   step "package-deb amd64" scripts/package-deb.sh amd64
   step "test: .deb lint, install, upgrade" tests/packaging/deb.sh
   step "test: .deb under systemd in a VM" tests/packaging/deb-vm.sh
+  step "package-deb amd64 --suite trixie" scripts/package-deb.sh amd64 --suite trixie
+  step "test: trixie .deb under systemd in a VM" tests/packaging/deb-vm.sh trixie
 fi
 printf "\npackaging steps:\n$times"
