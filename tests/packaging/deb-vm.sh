@@ -144,13 +144,20 @@ https() {  # https PATH [curl args]
   shift
   curl -s --max-time 20 --cacert "$cert" "$@" "https://127.0.0.1:$https_port$path"
 }
-wait_healthz_vm() {
-  local n=60
-  while [ $n -gt 0 ]; do
-    [ "$(https /healthz 2>/dev/null)" = '{"status":"ok"}' ] && return 0
-    sleep 0.5
+# poll TRIES CMD...: CMD every 0.5 s until it succeeds (status 0) or TRIES runs out (status 1).
+poll() {
+  local n=$1
+  shift
+  until "$@"; do
     n=$((n - 1))
+    [ $n -gt 0 ] || return 1
+    sleep 0.5
   done
+}
+healthz_ok() { [ "$(https /healthz 2>/dev/null)" = '{"status":"ok"}' ]; }
+freenahi_active() { [ "$(guest systemctl is-active freenahi)" = active ]; }
+wait_healthz_vm() {
+  poll 60 healthz_ok && return 0
   guest journalctl -u freenahi --no-pager | tail -20 >&2 || true
   fail "/healthz never answered through the port forward"
 }
@@ -167,12 +174,10 @@ scp_opts=(-q -i "$cache/id_ed25519" -P "$ssh_port" -o BatchMode=yes -o StrictHos
 scp "${scp_opts[@]}" "$deb1" "$deb2" root@127.0.0.1:/root/ || fail "scp of the packages"
 guest dpkg -i "/root/$(basename "$deb1")" > "$SCRATCH/dpkg.log" 2>&1 || { cat "$SCRATCH/dpkg.log" >&2; fail "dpkg -i in the VM"; }
 expect_eq "enabled" "$(guest systemctl is-enabled freenahi)" enabled
-n=40
-until [ "$(guest systemctl is-active freenahi)" = active ] || [ $n -eq 0 ]; do sleep 0.5; n=$((n - 1)); done
+poll 40 freenahi_active || true
 expect_eq "active after dpkg -i" "$(guest systemctl is-active freenahi)" active
 expect_eq "runs as" "$(guest ps -o user= -C freenahi)" freenahi
-n=40
-until guest test -s /var/lib/freenahi/freenahi-cert.pem || [ $n -eq 0 ]; do sleep 0.5; n=$((n - 1)); done
+poll 40 guest test -s /var/lib/freenahi/freenahi-cert.pem || true
 guest cat /var/lib/freenahi/freenahi-cert.pem > "$cert" || fail "no generated certificate in the guest"
 wait_healthz_vm
 ok "/healthz over TLS from this machine, certificate verified"
@@ -194,12 +199,9 @@ n=20 reply=""
 until [ "$reply" = '{"status":"stored"}' ] || [ $n -eq 0 ]; do reply=$(post "$sample"); sleep 0.5; n=$((n - 1)); done
 expect_eq "webhook with the reloaded token" "$reply" '{"status":"stored"}'
 wait_applied() {  # wait_applied WHEN TRANSACTION_ID
-  local n=40 want="\"id\":$2,.*\"value\":\"-42.90\""
-  until as_freenahi transactions --json 2>/dev/null | grep -q "$want" || [ $n -eq 0 ]; do
-    sleep 0.5
-    n=$((n - 1))
-  done
-  as_freenahi transactions --json | grep -q "$want" || fail "$1: transaction $2 is not in the CLI's output"
+  local want="\"id\":$2,.*\"value\":\"-42.90\""
+  has_transaction() { as_freenahi transactions --json 2>/dev/null | grep -q "$want"; }
+  poll 40 has_transaction || fail "$1: transaction $2 is not in the CLI's output"
   ok "$1: transactions read back by the CLI"
 }
 wait_applied "after the webhook" 90001
@@ -223,8 +225,7 @@ pid_before=$(guest systemctl show -p MainPID --value freenahi)
 guest dpkg -i "/root/$(basename "$deb2")" > "$SCRATCH/dpkg.log" 2>&1 || { cat "$SCRATCH/dpkg.log" >&2; fail "upgrade in the VM"; }
 expect_eq "upgraded version" "$(guest dpkg-query -W -f='\${Version}' freenahi)" "$version-2$suffix"
 expect_eq "config after upgrade" "$(guest md5sum /etc/freenahi/freenahi.ini)" "$edited"
-n=40
-until [ "$(guest systemctl is-active freenahi)" = active ] || [ $n -eq 0 ]; do sleep 0.5; n=$((n - 1)); done
+poll 40 freenahi_active || true
 expect_eq "active after upgrade" "$(guest systemctl is-active freenahi)" active
 pid_after=$(guest systemctl show -p MainPID --value freenahi)
 [ "$pid_after" != "$pid_before" ] || fail "the upgrade did not restart the daemon"
