@@ -130,9 +130,19 @@ add_library(freenahi::httplib INTERFACE IMPORTED)
 # SYSTEM: its warnings are not ours to fix under -Werror.
 target_include_directories(freenahi::httplib SYSTEM INTERFACE ${_httplib_dir})
 
-# Catch2 v2 (Debian bookworm's catch2 package: header-only catch2/catch.hpp).
+# Catch2: v2 on bookworm (header-only catch2/catch.hpp), v3 on trixie (catch2/catch_all.hpp and a
+# compiled library). tests/unit/catch.h is the only file that includes it; our own main() serves
+# both. FREENAHI_CATCH2_NO_TESTS_WARNING is the flag that makes a tag matching no test an error.
 if(FREENAHI_BUILD_TESTS)
-  find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)
+  find_package(Catch2 3 QUIET CONFIG)
   add_library(freenahi::catch2 INTERFACE IMPORTED)
-  target_include_directories(freenahi::catch2 SYSTEM INTERFACE ${CATCH2_INCLUDE_DIR})
+  if(Catch2_FOUND)
+    target_link_libraries(freenahi::catch2 INTERFACE Catch2::Catch2)
+    target_compile_definitions(freenahi::catch2 INTERFACE FREENAHI_CATCH2_V3)
+    set(FREENAHI_CATCH2_NO_TESTS_WARNING UnmatchedTestSpec)
+  else()
+    find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)
+    target_include_directories(freenahi::catch2 SYSTEM INTERFACE ${CATCH2_INCLUDE_DIR})
+    set(FREENAHI_CATCH2_NO_TESTS_WARNING NoTests)
+  endif()
 endif()

@@ -3,7 +3,7 @@
 // constant-time comparison and random bytes.
 #include "crypto.h"
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <set>
 #include <string>

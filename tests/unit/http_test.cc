@@ -5,7 +5,7 @@
 
 #include <zlib.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <string>
 
 namespace freenahi {

@@ -2,7 +2,7 @@
 // Tests for money.cc: exact decimal parse (tables of good and bad text), format, normalize.
 #include "money.h"
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <cstdint>
 #include <limits>
 #include <string>

@@ -2,7 +2,7 @@
 // Tests for paris_time.cc: UTC parsing, the EU DST switches (2023, 2024, 2030), formatting.
 #include "paris_time.h"
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <string>
 
 namespace freenahi {

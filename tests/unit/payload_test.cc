@@ -3,7 +3,7 @@
 // every event's body shape.
 #include "payload.h"
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <fstream>
 #include <sstream>
 #include <string>

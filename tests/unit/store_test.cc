@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <filesystem>
 #include <string>
 

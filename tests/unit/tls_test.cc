@@ -4,7 +4,7 @@
 // TLS 1.1 clients refused, load errors.
 #include "tls.h"
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <errno.h>
 #include <fcntl.h>
