@@ -56,18 +56,7 @@ grep -q '^include \$(TOPDIR)/rules.mk$' "$recipe" || fail "rules.mk"
 ok "DEPENDS and includes"
 
 # Debian's cpp-httplib source, as fetch-httplib.sh gets it.
-apt="$SCRATCH/apt"
-mkdir -p "$apt/lists/partial"
-if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$apt/src.sources"
-else
-  sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$apt/src.list"
-fi
-opts=(-o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt"
-      -o "Dir::State::Lists=$apt/lists")
-[ -f "$apt/src.list" ] && opts+=(-o "Dir::Etc::SourceList=$apt/src.list")
-apt-get -qq "${opts[@]}" update > /dev/null
-(cd "$dl" && apt-get -qq "${opts[@]}" source --download-only cpp-httplib > /dev/null 2>&1) ||
+sh "$ROOT/third_party/debian-source.sh" cpp-httplib "$dl" > /dev/null ||
   fail "could not download cpp-httplib's source package"
 for pair in httplib-orig:HTTPLIB_ORIG httplib-debian:HTTPLIB_DEBIAN; do
   name=${pair%%:*}
