@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The README's two set-up commands on a fresh Debian trixie, what Raspberry Pi OS is built on
-# since late 2025: a bare trixie root (mmdebstrap, variant apt: no compiler, no curl, no
-# ca-certificates; APT sources in deb822 debian.sources as on Raspberry Pi OS) gets a copy of the
+# since late 2025: a bare trixie root (mmdebstrap, variant apt plus mount: no compiler, no curl,
+# no ca-certificates; APT sources in deb822 debian.sources as on Raspberry Pi OS) gets a copy of the
 # repository, then `./scripts/test.sh` must install what it needs, build with -Werror (GCC 14,
 # mbedTLS 3.6, cpp-httplib 0.18, Catch2 3) and pass, and `./scripts/run.sh` must answer /healthz on
 # https://127.0.0.1:8443 with the certificate it generated (verified against it).
@@ -31,7 +31,7 @@ make_bare_root() {
   rm -rf "$bare" "$bare.tmp"
   # APT sources as a Raspberry Pi OS trixie has them (deb822, debian.sources); /etc/hosts as any
   # installed system has it (mmdebstrap writes none).
-  mmdebstrap --quiet --mode=root --variant=apt --format=directory \
+  mmdebstrap --quiet --mode=root --variant=apt --format=directory --include=mount \
     --customize-hook='rm -f "$1/etc/apt/sources.list"' \
     --customize-hook='printf "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie trixie-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: http://deb.debian.org/debian-security\nSuites: trixie-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n" > "$1/etc/apt/sources.list.d/debian.sources"' \
     --customize-hook='printf "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" > "$1/etc/hosts"' \
