@@ -128,11 +128,36 @@ class BufferStream : public httplib::Stream {
 
 }  // namespace
 
+RequestHeadView::RequestHeadView(std::string_view head) : head_(head) {
+  std::string_view line = head.substr(0, head.find("\r\n"));
+  size_t space = line.find(' ');
+  if (space == std::string_view::npos) return;
+  method_ = line.substr(0, space);
+  std::string_view target = line.substr(space + 1);
+  target = target.substr(0, target.find(' '));
+  path_ = target.substr(0, target.find('?'));
+}
+
+std::string_view RequestHeadView::Header(std::string_view name) const {
+  size_t start = head_.find("\r\n");
+  while (start != std::string_view::npos && start + 2 < head_.size()) {
+    start += 2;
+    size_t eol = head_.find("\r\n", start);
+    std::string_view line = head_.substr(start, eol == std::string_view::npos ? eol : eol - start);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && IEquals(line.substr(0, colon), name))
+      return Trim(line.substr(colon + 1));
+    start = eol;
+  }
+  return {};
+}
+
 bool RequestReader::TakeContinueRequest() { return std::exchange(continue_pending_, false); }
 
 RequestReader::State RequestReader::Reject(int status, std::string reason) {
   reject_status_ = status;
   reject_reason_ = std::move(reason);
+  continue_pending_ = false;  // no "100 Continue" for a request already refused
   body_.clear();
   body_.shrink_to_fit();
   return state_ = State::kRejected;
@@ -198,9 +223,26 @@ RequestReader::State RequestReader::ParseHead() {
     return Reject(413, "body larger than " + std::to_string(limits_.max_body) + " bytes");
   kept.append("Content-Length: 0\r\n\r\n");
   head_ = std::move(kept);
+  bool has_body = chunked_ || content_length_ > 0;
+  if (has_body && check_ && ApplyHeadCheck() != State::kBody) return state_;
   if (!chunked_) body_.reserve(content_length_);
   state_ = State::kBody;
-  return (chunked_ || content_length_ > 0) ? state_ : Finish();
+  return has_body ? state_ : Finish();
+}
+
+RequestReader::State RequestReader::ApplyHeadCheck() {
+  HeadVerdict verdict = check_(head_);
+  if (verdict.action == HeadVerdict::Action::kReject) {
+    Reject(verdict.status, std::move(verdict.reason));
+    reject_detail_ = std::move(verdict.log_detail);
+    return state_;
+  }
+  if (verdict.action == HeadVerdict::Action::kSkipBody) {
+    body_skipped_ = true;
+    continue_pending_ = false;
+    return state_ = State::kComplete;
+  }
+  return state_ = State::kBody;
 }
 
 bool RequestReader::AppendBody(const char* data, size_t size) {
@@ -214,6 +256,7 @@ bool RequestReader::AppendBody(const char* data, size_t size) {
 
 RequestReader::State RequestReader::FeedBody(const char* data, size_t size) {
   if (state_ != State::kBody) return state_;
+  body_wire_bytes_ += size;
   if (chunked_) return FeedChunked(data, size);
   size_t take = static_cast<size_t>(std::min<uint64_t>(size, content_length_ - body_.size()));
   if (!AppendBody(data, take)) return state_;
@@ -275,11 +318,25 @@ HttpRouter::HttpRouter() {
   set_error_handler(on_error);
 }
 
-void HttpRouter::Post(const std::string& pattern, Handler handler) {
+void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
   httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
     handler(req, current_body_, res);
   });
   AllowOnly(pattern, "POST");
+  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
+}
+
+HeadVerdict HttpRouter::Admit(const std::string& head) const {
+  RequestHeadView view(head);
+  HeadVerdict skip;
+  skip.action = HeadVerdict::Action::kSkipBody;
+  if (view.method() != "POST") return skip;
+  std::string path(view.path());
+  for (const BodyRoute& route : body_routes_) {
+    if (!std::regex_match(path, route.pattern)) continue;
+    return route.admit ? route.admit(head) : HeadVerdict{};
+  }
+  return skip;
 }
 
 void HttpRouter::Get(const std::string& pattern, Handler handler) {

@@ -151,3 +151,73 @@ TEST_CASE("http: ErrorResponse is a complete response with an escaped JSON body"
 
 }  // namespace
 }  // namespace freenahi
+
+namespace freenahi {
+
+TEST_CASE("http: a head check refuses before any body byte is kept or inflated", "[http]") {
+  std::string gz = "\x1f\x8b" + std::string(200, 'x');  // never inflated: not even looked at
+  for (bool split : {false, true}) {
+    int calls = 0;
+    std::string seen_head;
+    RequestReader reader(HttpLimits{1024, 100}, [&](const std::string& head) {
+      ++calls;
+      seen_head = head;
+      HeadVerdict verdict;
+      verdict.action = HeadVerdict::Action::kReject;
+      verdict.status = 401;
+      verdict.reason = "unauthenticated";
+      verdict.log_detail = "no token";
+      return verdict;
+    });
+    std::string req = "POST /w HTTP/1.1\r\nContent-Encoding: gzip\r\nExpect: 100-continue\r\n"
+                      "Content-Length: " + std::to_string(gz.size()) + "\r\n\r\n" + gz;
+    CHECK(FeedAll(&reader, req, split) == RequestReader::State::kRejected);
+    CHECK(calls == 1);
+    CHECK(seen_head == "POST /w HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    CHECK(reader.reject_status() == 401);
+    CHECK(reader.reject_detail() == "no token");
+    CHECK_FALSE(reader.TakeContinueRequest());  // no "100 Continue" for a refused request
+    CHECK(reader.body().empty());
+  }
+}
+
+TEST_CASE("http: a head check may skip the body; bodiless requests are not checked", "[http]") {
+  int calls = 0;
+  HeadCheck skip = [&](const std::string&) {
+    ++calls;
+    HeadVerdict verdict;
+    verdict.action = HeadVerdict::Action::kSkipBody;
+    return verdict;
+  };
+  RequestReader with_body(kSmall, skip);
+  CHECK(with_body.Feed("POST /x HTTP/1.1\r\nContent-Length: 900\r\n\r\nabc", 45) ==
+        RequestReader::State::kComplete);
+  CHECK(with_body.body_skipped());
+  CHECK(with_body.body().empty());
+  RequestReader bodiless(kSmall, skip);
+  CHECK(bodiless.Feed("GET /x HTTP/1.1\r\n\r\n", 19) == RequestReader::State::kComplete);
+  CHECK_FALSE(bodiless.body_skipped());
+  CHECK(calls == 1);
+}
+
+TEST_CASE("http: RequestHeadView finds the method, path and headers", "[http]") {
+  RequestHeadView view("POST /webhook/a/?x=1 HTTP/1.1\r\nHost: h\r\nAUTHORIZATION:  Bearer t \r\n"
+                       "Authorization: Bearer second\r\nContent-Length: 0\r\n\r\n");
+  CHECK(view.method() == "POST");
+  CHECK(view.path() == "/webhook/a/");
+  CHECK(view.Header("authorization") == "Bearer t");
+  CHECK(view.Header("Host") == "h");
+  CHECK(view.Header("Missing").empty());
+  CHECK(RequestHeadView("garbage").method().empty());
+}
+
+TEST_CASE("http: body bytes on the wire are counted for the rate check", "[http]") {
+  RequestReader reader(kSmall);
+  std::string head = "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n";
+  reader.Feed(head.data(), head.size());
+  CHECK(reader.body_bytes_received() == 0);
+  reader.Feed("abcd", 4);
+  CHECK(reader.body_bytes_received() == 4);
+}
+
+}  // namespace freenahi
