@@ -29,6 +29,8 @@ constexpr int64_t kAcceptPauseMs = 200;
 constexpr int64_t kRateWindowMs = 5000;
 // A connection younger than this is never evicted: a fair client gets time for its handshake.
 constexpr int64_t kEvictMinAgeMs = 1000;
+// ...and silent (no socket event at all) at least this long, or slower than min_body_rate.
+constexpr int64_t kEvictIdleMs = 1000;
 constexpr int64_t kFullRecheckMs = 250;
 constexpr int64_t kShedLogEveryMs = 10000;
 
@@ -102,14 +104,18 @@ class Listener::Connection {
   }
 
   const std::string& peer_ip() const { return peer_ip_; }
-  bool lingering() const { return phase_ == Phase::kLingering; }
-  // Still reading a request that arrives slower than min_body_rate (bytes since accept over the
-  // age), and old enough to have had a fair chance.
+  // Answered, draining what the client still sends, for long enough to have read the answer.
+  bool lingering(int64_t now_ms) const {
+    return phase_ == Phase::kLingering && now_ms - accepted_ms_ >= kEvictMinAgeMs;
+  }
+  // Still reading a request, old enough to have had a fair chance, and either silent for a
+  // second (not even a handshake record) or sending slower than min_body_rate on average.
   bool SlowReader(int64_t now_ms, double* rate) const {
     int64_t age = now_ms - accepted_ms_;
     if (phase_ != Phase::kReading || age < kEvictMinAgeMs) return false;
     *rate = static_cast<double>(bytes_total_) * 1000.0 / static_cast<double>(age);
-    return *rate < static_cast<double>(owner_->options_.min_body_rate);
+    if (now_ms - last_activity_ms_ >= kEvictIdleMs) return true;
+    return bytes_total_ > 0 && *rate < static_cast<double>(owner_->options_.min_body_rate);
   }
   int64_t accepted_ms() const { return accepted_ms_; }
   // Dropped for a newcomer: closed without an answer.
@@ -122,12 +128,15 @@ class Listener::Connection {
 
   void Rearm(int64_t delay_ms, const char* why) {
     owner_->loop_->CancelTimer(timer_);
-    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] { OnTimeout(why); });
+    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] {
+      timer_ = 0;
+      OnTimeout(why);
+    });
   }
 
+  // From any of the three timers; the phase timer is re-armed (or cancelled) by what follows.
   void OnTimeout(const char* why) {
-    timer_ = 0;
-    LOG_INFO("connection from %s: %s, closing", peer_ip_.c_str(), why);
+    LOG_INFO("connection from %s:%d: %s, closing", peer_ip_.c_str(), peer_port_, why);
     // A request under way is told why; a silent client or a stalled handshake is just closed.
     if (phase_ == Phase::kReading && bytes_received_) return Respond(ErrorResponse(408, why), true);
     Finish();
@@ -135,6 +144,7 @@ class Listener::Connection {
 
   // Runs whenever the socket is ready for what the last operation wanted.
   void Advance() {
+    last_activity_ms_ = owner_->loop_->NowMs();
     if (phase_ == Phase::kReading) ReadRequest();
     if (phase_ == Phase::kWriting) WriteResponse();
     if (phase_ == Phase::kLingering) Linger();
@@ -253,6 +263,7 @@ class Listener::Connection {
   bool bytes_received_ = false;  // a first byte of the request arrived (after any handshake)
   uint64_t bytes_total_ = 0;     // request bytes received (decrypted), head and body
   int64_t accepted_ms_;
+  int64_t last_activity_ms_ = accepted_ms_;  // last readiness event on the socket
   uint64_t window_start_bytes_ = 0;
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId rate_timer_ = 0;
@@ -335,7 +346,7 @@ Listener::Connection* Listener::FindVictim(const std::string* ip) const {
     Connection* c = entry.second.get();
     if (ip != nullptr && c->peer_ip() != *ip) continue;
     double rate = 0;
-    bool lingers = c->lingering();
+    bool lingers = c->lingering(now);
     if (!lingers && !c->SlowReader(now, &rate)) continue;
     bool better = victim == nullptr || (lingers && !victim_lingers) ||
                   (lingers == victim_lingers &&
