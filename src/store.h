@@ -113,6 +113,9 @@ class Store {
   // Permanent user tokens (from `auth/init`), used to authenticate webhooks.
   Result<std::optional<std::string>> UserToken(int64_t user_id);
   Status SetUserToken(int64_t user_id, const std::string& token);
+  // Whether `token` is any user's stored token (compared in constant time, each of them): lets
+  // the listener refuse a request from its headers before reading its body.
+  Result<bool> IsKnownUserToken(const std::string& token);
 
   // Queries for the CLI.
   Result<std::vector<AccountRow>> ListAccounts(bool include_deleted);
