@@ -4,7 +4,6 @@
 // the journal writers share.
 #include <map>
 
-#include "cli_filters.h"
 #include "export.h"
 #include "output.h"
 #include "text_fold.h"
