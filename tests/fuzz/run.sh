@@ -45,6 +45,7 @@ seed fuzz_config example < "$src/etc/freenahi.ini.example"
 for f in "$src"/tests/fuzz/seeds/money/*; do seed fuzz_money "$(basename "$f")" < "$f"; done
 
 mkdir -p "$build/crashes"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
 status=0
 for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s"
