@@ -42,7 +42,8 @@ wait "$client" || true
 expect_match "the in-flight webhook is answered after SIGTERM" '^HTTP/1.1 200 OK' "$(head -1 "$WORK/inflight.out" | tr -d '\r')"
 stop_daemon TERM
 expect_eq "then SIGTERM exits 0" "0" "$DAEMON_RC"
-expect_match "with one open connection at the signal" "SIGTERM: stopping \(1 open connections\)" "$(cat "$WORK/daemon.log")"
+# (a request refused from its head may still linger, draining its body, at the same moment)
+expect_match "with the open connection(s) at the signal" "SIGTERM: stopping \([1-9] open connections\)" "$(cat "$WORK/daemon.log")"
 expect_eq "and the webhook it answered is stored" "1" "$(sql "SELECT count(*) FROM inbox WHERE webhook_id = 5550077")"
 
 sed -i '/^max_connections = lots/d' "$CONFIG"

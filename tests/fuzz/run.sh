@@ -35,12 +35,17 @@ for s in "${samples[@]}"; do
 done
 rm -f "$build/seed.gz"
 printf 'GH%s' $'GET /healthz HTTP/1.1\r\nExpect: 100-continue\r\n\r\n' | seed fuzz_http_request get
+{ printf 'AB'; printf 'Content-Length: %s\n\n' "$(stat -c %s "$src/tests/data/powens/accounts_response.json")"
+  cat "$src/tests/data/powens/accounts_response.json"; } | seed fuzz_response_framing length
+{ printf 'CD'; printf 'Transfer-Encoding: chunked\n\n5\r\nhello\r\n0\r\n\r\n'; } | seed fuzz_response_framing chunked
+{ printf 'EF'; printf 'Content-Encoding: gzip\n\n'; gzip -9c "$src/tests/data/powens/transactions_page1.json"; } | seed fuzz_response_framing gzip
 seed fuzz_config example < "$src/etc/freenahi.ini.example"
 { printf '2024-03-14T07:02:12.483921Z\n2b9TgXLtZOB/BAOsmaptSUXp374Efc9qGP7hFfP2t1Q=\nHost: x\n'
   printf '{"id_webhook_data": 1, "user": {"id": 1042}}'; } | seed fuzz_signature vector
 for f in "$src"/tests/fuzz/seeds/money/*; do seed fuzz_money "$(basename "$f")" < "$f"; done
 
 mkdir -p "$build/crashes"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
 status=0
 for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s"
