@@ -92,9 +92,13 @@ in_root ./scripts/run.sh > "$SCRATCH/run.log" 2>&1 &
 run_pid=$!
 # stop_root SIGNAL: signals the namespace's first process (from here a signal reaches it even
 # while it is a shell without handlers), then SIGKILL after 30 s, which ends the whole namespace.
+# $run_pid is the subshell running in_root; its child is unshare, whose child is that process.
+children() { cat /proc/"$1"/task/*/children 2>/dev/null | head -1; }
 stop_root() {
-  local first n=60
-  first=$(cat /proc/$run_pid/task/*/children 2>/dev/null | head -1)
+  local first n=60 unshare_pid
+  unshare_pid=$(children $run_pid)
+  first=""
+  [ -z "$unshare_pid" ] || first=$(children "$unshare_pid")
   [ -n "$first" ] && kill "-$1" $first 2>/dev/null
   while kill -0 $run_pid 2>/dev/null && [ $n -gt 0 ]; do sleep 0.5; n=$((n - 1)); done
   if kill -0 $run_pid 2>/dev/null; then
