@@ -90,16 +90,21 @@ port_in_use() { curl -sk --max-time 3 -o /dev/null https://127.0.0.1:8443/ 2>/de
 t0=$(date +%s)
 in_root ./scripts/run.sh > "$SCRATCH/run.log" 2>&1 &
 run_pid=$!
-# stop_root SIGNAL: signals the namespace's first process (from here a signal reaches it even
-# while it is a shell without handlers), then SIGKILL after 30 s, which ends the whole namespace.
+# stop_root SIGNAL: signals the namespace's first process (the daemon, once run.sh has exec'd it;
+# as a namespace's init it only gets signals it handles), then SIGKILL after 30 s, which ends the
+# whole namespace.
+# $run_pid is the subshell running in_root; its child is unshare, whose child is that process.
+children() { awk '{ print $1; exit }' /proc/"$1"/task/*/children 2>/dev/null; }
 stop_root() {
-  local first n=60
-  first=$(cat /proc/$run_pid/task/*/children 2>/dev/null | head -1)
-  [ -n "$first" ] && kill "-$1" $first 2>/dev/null
+  local first="" n=60 unshare_pid
+  unshare_pid=$(children $run_pid)
+  [ -z "$unshare_pid" ] || first=$(children "$unshare_pid")
+  [ -z "$first" ] || kill "-$1" "$first" 2>/dev/null || true
   while kill -0 $run_pid 2>/dev/null && [ $n -gt 0 ]; do sleep 0.5; n=$((n - 1)); done
   if kill -0 $run_pid 2>/dev/null; then
-    [ -n "$first" ] && kill -KILL $first 2>/dev/null
-    wait $run_pid 2>/dev/null
+    [ -z "$first" ] || kill -KILL "$first" 2>/dev/null || true
+    [ -z "$unshare_pid" ] || kill -KILL "$unshare_pid" 2>/dev/null || true
+    wait $run_pid 2>/dev/null || true
     return 1
   fi
   wait $run_pid 2>/dev/null
