@@ -272,6 +272,9 @@ const Key kKeys[] = {
         "Longest silence while a body arrives, in milliseconds."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
+    Int("store", "keep_applied_bodies", &Config::keep_applied_bodies, 0, 36500,
+        "Days the raw body of an applied webhook is kept (for `freenahi inbox replay`); then\n"
+        "only its inbox row stays. 0: deleted once applied. Failed items keep theirs."),
     Key{"log", "level", "Log level: error, warn, info or debug.", ParseLevel, FormatLevel},
 };
 constexpr size_t kNumKeys = sizeof(kKeys) / sizeof(kKeys[0]);

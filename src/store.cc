@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "paris_time.h"
+#include "store_impl.h"
 #include "store_schema.h"
 
 namespace freenahi {
@@ -19,12 +20,6 @@ using store_internal::StmtLease;
 using store_internal::WriteTxn;
 
 namespace {
-
-// A statement and its purpose; the purpose prefixes its errors. Prepared once per Store.
-struct Sql {
-  const char* what;
-  const char* text;
-};
 
 // Upserts: an older last_update never overwrites a newer one; equal or unknown applies.
 #define STORE_NEWER(table)                        \
@@ -162,30 +157,6 @@ const char* InboxStateName(InboxState state) {
   return "pending";
 }
 
-struct Store::Impl {
-  SqliteDb db;  // declared first: destroyed after the statements in `cache`
-  int schema_version = 0;
-  std::unordered_map<const Sql*, SqliteStmt> cache;  // keyed by the kXxx constant's address
-
-  // The prepared statement for `sql`, prepared on first use and reset when the lease ends.
-  Result<StmtLease> Use(const Sql& sql);
-  int64_t Changes() const { return sqlite3_changes(db.get()); }
-
-  Status ApplyPayload(const Payload& payload, UnixSeconds now);
-  Status ApplyConnection(const Connection& connection, UnixSeconds now);
-  Status ApplyAccount(const Account& account, UnixSeconds now);
-  Status UpsertUser(const User& user);
-  Status DeleteUser(const User& user, UnixSeconds now);
-  Status UpsertConnection(const Sql& sql, const Connection& connection, UnixSeconds now);
-  // true when the row was written, false when the stored row is newer (nothing changed).
-  Result<bool> UpsertAccount(const Account& account, std::optional<UnixSeconds> disabled);
-  Status UpsertLoan(int64_t account_id, const Loan& loan);
-  Status UpsertBalance(const Account& account, UnixSeconds now);
-  Status UpsertTransaction(int64_t account_id, const Transaction& transaction);
-  Status UpsertInvestment(int64_t account_id, const Investment& investment);
-
-  Result<InboxItem> ReadInboxRow(SqliteStmt* stmt) const;
-};
 
 Result<StmtLease> Store::Impl::Use(const Sql& sql) {
   auto it = cache.find(&sql);
@@ -227,7 +198,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Option
 
 // ---- Applying payloads -------------------------------------------------------------------------
 
-Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now) {
+Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
+                         ApplyStats* stats) {
+  ApplyStats counted;
+  impl_->stats = &counted;
+  Status status = ApplyInboxCounted(inbox_id, payload, now);
+  impl_->stats = nullptr;
+  if (status.ok() && stats != nullptr) *stats = counted;
+  return status;
+}
+
+Status Store::ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSeconds now) {
   const std::string what = "apply inbox item " + std::to_string(inbox_id);
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
@@ -330,7 +311,9 @@ Result<bool> Store::Impl::UpsertAccount(const Account& a, std::optional<UnixSeco
                 a.usage, a.currency.code, a.currency.precision, a.balance_minor, a.coming_minor,
                 a.last_update, a.deleted, disabled);
   FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "account", a.id));
-  return Changes() > 0;
+  const bool written = Changes() > 0;
+  if (written && stats != nullptr) ++stats->accounts_touched;
+  return written;
 }
 
 Status Store::Impl::UpsertLoan(int64_t account_id, const Loan& loan) {
@@ -366,7 +349,15 @@ Status Store::Impl::UpsertTransaction(int64_t account_id, const Transaction& t) 
                 t.original_value, t.original_currency, t.card, cp_text(cp.label),
                 cp_text(cp.account_scheme_name), cp_text(cp.account_identification),
                 cp_text(cp.type), EncodeCategories(t.categories));
-  return InContext(stmt->Run(), "transaction", t.id);
+  // An insert sets last_insert_rowid to the id; the update branch of an upsert leaves it alone.
+  if (stats != nullptr) sqlite3_set_last_insert_rowid(db.get(), 0);
+  FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "transaction", t.id));
+  if (stats != nullptr && Changes() > 0) {
+    ++(sqlite3_last_insert_rowid(db.get()) == t.id ? stats->transactions_new
+                                                   : stats->transactions_updated);
+    if (t.deleted) ++stats->transactions_deleted;
+  }
+  return Status::Ok();
 }
 
 Status Store::Impl::UpsertInvestment(int64_t account_id, const Investment& i) {
@@ -396,7 +387,7 @@ constexpr Sql kGetInbox = {"read inbox item", STORE_INBOX_COLUMNS "WHERE id = ?1
 constexpr Sql kInboxBody = {"read inbox body",
                             "SELECT body FROM inbox_bodies WHERE inbox_id = ?1"};
 constexpr Sql kPendingInbox = {"list pending inbox items",
-                               "SELECT id FROM inbox WHERE state = 'pending' ORDER BY id"};
+                               "SELECT id FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?1"};
 constexpr Sql kMarkFailed = {"mark inbox item failed",
                              "UPDATE inbox SET state = 'failed', error = ?2 WHERE id = ?1"};
 
@@ -524,8 +515,9 @@ Result<std::string> Store::InboxBody(int64_t inbox_id) {
   return stmt->Text(0);
 }
 
-Result<std::vector<int64_t>> Store::PendingInboxIds() {
+Result<std::vector<int64_t>> Store::PendingInboxIds(int limit) {
   STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kPendingInbox));
+  stmt->Bind(1, SqlLimit(limit));
   std::vector<int64_t> ids;
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());
