@@ -49,7 +49,12 @@ IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::st
     *detail = error.message();
     return IngestOutcome::kRetryLater;
   }
-  // A missing body never comes back: retrying it would block every item after it.
+  // A missing body never comes back: retrying a pending one would block every item after it.
+  // An applied item whose body retention deleted stays applied (a replay just reports it).
+  if (error.code() == Status::Code::kNotFound && item->state == InboxState::kApplied) {
+    *detail = error.message();
+    return IngestOutcome::kFailed;
+  }
   return Fail(store, inbox_id, error, detail);
 }
 
