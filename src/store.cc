@@ -3,6 +3,8 @@
 // and the CLI's queries. SQLite plumbing and the schema live in store_schema.cc.
 #include "store.h"
 
+#include <algorithm>
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 
@@ -440,22 +442,76 @@ int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }  // SQLite: negat
 
 }  // namespace
 
+namespace {
+
+// The body of a just-inserted inbox_bodies row (a zeroblob of its size) written in chunks, so
+// SQLite never builds the whole record in memory (it would copy a 90 MB body once more).
+Status WriteBody(sqlite3* db, int64_t inbox_id, int64_t body_bytes, ByteSource* body) {
+  constexpr size_t kChunk = 256 * 1024;
+  sqlite3_blob* raw = nullptr;
+  int rc = sqlite3_blob_open(db, "main", "inbox_bodies", "body", inbox_id, 1, &raw);
+  std::unique_ptr<sqlite3_blob, int (*)(sqlite3_blob*)> blob(raw, &sqlite3_blob_close);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "open inbox body for writing");
+  std::unique_ptr<char[]> buffer(new char[kChunk]);
+  int64_t offset = 0;
+  while (offset < body_bytes) {
+    STORE_ASSIGN_OR_RETURN(size_t n, body->Read(buffer.get(), kChunk));
+    if (n == 0 || offset + static_cast<int64_t>(n) > body_bytes) {
+      return Status::InvalidArgument("inbox body: " + std::to_string(body_bytes) +
+                                     " bytes announced, " +
+                                     std::to_string(offset + static_cast<int64_t>(n)) + " given");
+    }
+    rc = sqlite3_blob_write(blob.get(), buffer.get(), static_cast<int>(n), static_cast<int>(offset));
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "write inbox body");
+    offset += static_cast<int64_t>(n);
+  }
+  return Status::Ok();
+}
+
+class StringViewSource : public ByteSource {
+ public:
+  explicit StringViewSource(std::string_view text) : text_(text) {}
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, text_.size());
+    std::memcpy(buffer, text_.data(), n);
+    text_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view text_;
+};
+
+}  // namespace
+
 Result<bool> Store::InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                                 std::optional<int64_t> user_id, std::string_view body,
                                 UnixSeconds received_at) {
+  StringViewSource source(body);
+  return InsertInboxFrom(webhook_id, event, user_id, static_cast<int64_t>(body.size()), &source,
+                         received_at);
+}
+
+Result<bool> Store::InsertInboxFrom(std::optional<int64_t> webhook_id, const std::string& event,
+                                    std::optional<int64_t> user_id, int64_t body_bytes,
+                                    ByteSource* body, UnixSeconds received_at) {
   const std::string what = "store inbox item";
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   {
     STORE_ASSIGN_OR_RETURN(StmtLease item, impl_->Use(kInsertInbox));
-    item->BindAll(webhook_id, event, user_id, received_at, static_cast<int64_t>(body.size()));
+    item->BindAll(webhook_id, event, user_id, received_at, body_bytes);
     FREENAHI_RETURN_IF_ERROR(item->Run());
   }
   if (impl_->Changes() == 0) return false;  // a duplicate: ~WriteTxn rolls back nothing
-  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInboxBody));
-  stmt->Bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(impl_->db.get())));
-  stmt->BindBlob(2, body);
-  FREENAHI_RETURN_IF_ERROR(stmt->Run());
+  const int64_t inbox_id = sqlite3_last_insert_rowid(impl_->db.get());
+  {
+    STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInboxBody));
+    stmt->Bind(1, inbox_id);
+    stmt->BindZeroBlob(2, body_bytes);
+    FREENAHI_RETURN_IF_ERROR(stmt->Run());
+  }
+  FREENAHI_RETURN_IF_ERROR(WriteBody(impl_->db.get(), inbox_id, body_bytes, body));
   FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // durable once this returns
   return true;
 }

@@ -110,6 +110,12 @@ class Store {
   Result<bool> InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                            std::optional<int64_t> user_id, std::string_view body,
                            UnixSeconds received_at);
+  // The same, with the body pulled from `body` in chunks until `body_bytes` are written (a source
+  // that ends sooner is InvalidArgument and nothing is stored): the seam for a receiver that
+  // streams the request body instead of holding it (the webhook holds it whole today).
+  Result<bool> InsertInboxFrom(std::optional<int64_t> webhook_id, const std::string& event,
+                               std::optional<int64_t> user_id, int64_t body_bytes,
+                               ByteSource* body, UnixSeconds received_at);
   Result<std::vector<InboxItem>> ListInbox(std::optional<InboxState> only, int limit);
   Result<InboxItem> GetInbox(int64_t inbox_id);          // NotFound "inbox item 7: not found"
   Result<std::string> InboxBody(int64_t inbox_id);

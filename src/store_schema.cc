@@ -213,6 +213,10 @@ void SqliteStmt::Bind(int index, std::string&& text) {
   sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void SqliteStmt::BindZeroBlob(int index, int64_t bytes) {
+  sqlite3_bind_zeroblob64(stmt_.get(), index, static_cast<sqlite3_uint64>(bytes));
+}
+
 void SqliteStmt::BindBlob(int index, std::string_view bytes) {
   // A zero-length blob still needs a non-null pointer, or SQLite stores NULL.
   sqlite3_bind_blob64(stmt_.get(), index, bytes.empty() ? "" : bytes.data(), bytes.size(),

@@ -403,7 +403,7 @@ int Main(int argc, char** argv) {
   if (!in || size_error) Die("cannot read " + args.payload);
   std::string read_bytes(size, '\0');  // one copy resident, not a stream buffer and a string
   if (!in.read(read_bytes.data(), static_cast<std::streamsize>(size))) Die("short read");
-  const std::string bytes = std::move(read_bytes);
+  std::string bytes = std::move(read_bytes);
 
   std::string owned_dir;
   if (args.dir.empty()) {
@@ -419,8 +419,28 @@ int Main(int argc, char** argv) {
       PrintPeak([&] { RunFloor(bytes, floor_db, false); });
     } else if (args.peak == "freenahi") {
       PrintPeak([&] { RunPipeline(bytes, store_db); });
+    } else if (args.peak == "apply" || args.peak == "apply-dom") {
+      // The apply alone, as the daemon runs it after the answer: the body is in the inbox and
+      // no longer in this process's memory.
+      std::unique_ptr<Store> store = FreshStore(store_db);
+      const int64_t id = StoreBody(store.get(), bytes, 1);
+      std::string().swap(bytes);
+#ifdef __GLIBC__
+      malloc_trim(0);
+#endif
+      if (args.peak == "apply") {
+        PrintPeak([&] {
+          if (!ApplyStreaming(store.get(), id).ok()) Die("apply failed");
+        });
+      } else {
+        PrintPeak([&] {
+          Result<std::string> body = store->InboxBody(id);
+          Result<Payload> payload = ParsePayload(WebhookEvent::kConnectionSynced, std::move(*body));
+          if (!payload.ok() || !store->ApplyInbox(id, *payload, kNow).ok()) Die("apply failed");
+        });
+      }
     } else {
-      Die("--peak takes floor or freenahi");
+      Die("--peak takes floor, freenahi, apply or apply-dom");
     }
     return 0;
   }
@@ -449,6 +469,8 @@ int Main(int argc, char** argv) {
   const std::string self = SelfPath();
   Peak floor_peak = MeasurePeak(self, args.payload, args.dir, "floor");
   Peak pipeline_peak = MeasurePeak(self, args.payload, args.dir, "freenahi");
+  Peak apply_peak = MeasurePeak(self, args.payload, args.dir, "apply");
+  Peak apply_dom_peak = MeasurePeak(self, args.payload, args.dir, "apply-dom");
 
   std::printf("\n%-46s %10s\n", "in-process, median", "ms");
   std::printf("%-46s %10.1f\n", "floor: RapidJSON DOM parse", Median(floor_parse_ms));
@@ -471,9 +493,10 @@ int Main(int argc, char** argv) {
   std::printf("\npeak RSS, fresh process, payload (%.1f MiB) loaded first:\n",
               bytes.size() / 1048576.0);
   for (const auto& [name, p] :
-       {std::pair<const char*, Peak>{"floor", floor_peak}, {"freenahi", pipeline_peak}}) {
+       {std::pair<const char*, Peak>{"floor", floor_peak}, {"freenahi", pipeline_peak},
+        {"apply", apply_peak}, {"apply-dom", apply_dom_peak}}) {
     std::printf(
-        "  %-9s baseline %.1f MiB, peak %.1f MiB (growth %.1f), after %.1f MiB, "
+        "  %-10s baseline %.1f MiB, peak %.1f MiB (growth %.1f), after %.1f MiB, "
         "after malloc_trim %.1f MiB\n",
         name, mib(p.baseline_kib), mib(p.hwm_kib), mib(p.hwm_kib - p.baseline_kib),
         mib(p.after_kib), mib(p.trimmed_kib));
@@ -481,9 +504,12 @@ int Main(int argc, char** argv) {
   // One machine-readable line for scripts/bench.sh.
   std::printf(
       "RESULT floor_ms=%.1f pipeline_ms=%.1f ratio=%.3f rows=%zu floor_peak_growth_kib=%ld "
-      "pipeline_peak_growth_kib=%ld first_apply_ms=%.1f duplicate_apply_ms=%.1f\n",
+      "pipeline_peak_growth_kib=%ld first_apply_ms=%.1f duplicate_apply_ms=%.1f "
+      "apply_peak_growth_kib=%ld apply_dom_peak_growth_kib=%ld\n",
       floor, pipeline, pipeline / floor, rows, floor_peak.hwm_kib - floor_peak.baseline_kib,
-      pipeline_peak.hwm_kib - pipeline_peak.baseline_kib, ph.stream_ms, ph.duplicate_ms);
+      pipeline_peak.hwm_kib - pipeline_peak.baseline_kib, ph.stream_ms, ph.duplicate_ms,
+      apply_peak.hwm_kib - apply_peak.baseline_kib,
+      apply_dom_peak.hwm_kib - apply_dom_peak.baseline_kib);
   if (!owned_dir.empty()) {
     std::error_code ignored;
     std::filesystem::remove_all(owned_dir, ignored);
