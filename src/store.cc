@@ -105,7 +105,26 @@ ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, date = excluded
   counterparty_scheme = excluded.counterparty_scheme,
   counterparty_identification = excluded.counterparty_identification,
   counterparty_type = excluded.counterparty_type,
-  categories = excluded.categories)sql" STORE_NEWER("transactions")};
+  categories = excluded.categories
+WHERE (excluded.last_update IS NULL OR transactions.last_update IS NULL
+    OR excluded.last_update >= transactions.last_update)
+  -- a re-sent identical row is not rewritten: a redelivered sync costs reads, not writes
+  AND (transactions.account_id, transactions.date, transactions.rdate, transactions.vdate,
+    transactions.application_date, transactions.datetime, transactions.value_minor,
+    transactions.gross_value_minor, transactions.type, transactions.original_wording,
+    transactions.simplified_wording, transactions.wording, transactions.coming,
+    transactions.active, transactions.deleted, transactions.last_update,
+    transactions.original_value, transactions.original_currency, transactions.card,
+    transactions.counterparty_label, transactions.counterparty_scheme,
+    transactions.counterparty_identification, transactions.counterparty_type,
+    transactions.categories)
+  IS NOT (excluded.account_id, excluded.date, excluded.rdate, excluded.vdate,
+    excluded.application_date, excluded.datetime, excluded.value_minor,
+    excluded.gross_value_minor, excluded.type, excluded.original_wording,
+    excluded.simplified_wording, excluded.wording, excluded.coming, excluded.active,
+    excluded.deleted, excluded.last_update, excluded.original_value, excluded.original_currency,
+    excluded.card, excluded.counterparty_label, excluded.counterparty_scheme,
+    excluded.counterparty_identification, excluded.counterparty_type, excluded.categories))sql"};
 
 constexpr Sql kUpsertInvestment = {"upsert investment", R"sql(
 INSERT INTO investments (id, account_id, label, code, code_type, quantity, unitprice, unitvalue,
