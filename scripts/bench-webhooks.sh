@@ -5,7 +5,8 @@
 # is stored and applied), sequential (1 connection) and 16-way concurrent, keep-alive asked for
 # and not ("Connection: close"); requests/s and p50/p99 latency. Then the daemon's RSS after
 # 1,000 and 10,000 webhooks (it must stay flat). Prints figures; never fails on a missed target.
-# Usage: scripts/bench-webhooks.sh   (env: DURATION=5 seconds per wrk run, BUILD=build-bench)
+# Usage: scripts/bench-webhooks.sh   (env: DURATION=5 seconds per wrk run, BUILD=build-bench,
+#                                    NO_BUILD=1 to measure the binary already built)
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,11 +30,16 @@ die() {
   echo "bench-webhooks: error: $*" >&2
   exit 1
 }
+# shellcheck source=deps.sh
+. "$SRC/scripts/deps.sh"
+command -v wrk > /dev/null || ensure_packages $BENCH_PACKAGES
 for tool in wrk curl sqlite3 awk ninja; do
   command -v "$tool" > /dev/null || die "$tool not found (Debian: apt-get install wrk curl sqlite3)"
 done
 [ -f "$BUILD/build.ninja" ] || die "no $BUILD: run scripts/bench.sh once (it configures the Release build)"
-ninja -C "$BUILD" freenahi > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
+if [ -z "${NO_BUILD:-}" ]; then  # NO_BUILD=1: measure the binary as it is
+  ninja -C "$BUILD" freenahi > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
+fi
 BIN="$BUILD/freenahi"
 PORT=$((20000 + RANDOM % 30000))
 mkdir -p "$WORK/db"
@@ -63,20 +69,25 @@ IDLE_KIB=$(status_kib "$DAEMON_PID" VmRSS)
 # wrk script: a distinct body per request (a 1-transaction sync), the id from a per-thread
 # counter; `close` adds "Connection: close".
 cat > "$WORK/webhook.lua" <<'EOF'
-local counter = 0
-local base = 0
+-- Globals, not locals: setup() runs in the main Lua state and thread:set() writes the thread's
+-- globals. Ids (at most 14 digits: LuaJIT prints larger doubles with an exponent): seconds
+-- since the epoch (mod 10000) x 1e9 + thread x 1e8 + a counter, so runs
+-- seconds apart never repeat an id (a repeat would be a cheap "duplicate" answer).
+threads = 0
+counter = 0
+id_base = 0
 function setup(thread)
-  base = base + 1
-  thread:set("base", base * 100000000 + math.random(1, 99999) * 1000)
+  threads = threads + 1
+  thread:set("id_base", (os.time() % 10000) * 1000000000 + threads * 100000000)
 end
 function request()
   counter = counter + 1
-  local id = base + counter
+  local id = id_base + counter
   local body = '{"id_webhook_data":' .. id .. ',"user":{"id":1042},"connection":{"id":317,' ..
     '"id_user":1042,"accounts":[{"id":2881,"currency":{"id":"EUR","precision":2},' ..
     '"balance":"10.00","transactions":[{"id":' .. id .. ',"date":"2024-03-14","value":"-4.20",' ..
     '"wording":"CB BOULANGERIE ' .. id .. '","last_update":"2024-03-14 08:00:00"}]}]}}'
-  return wrk.format("POST", "/webhook/connection_synced/", headers, body)
+  return wrk.format("POST", "/webhook/connection_synced/", nil, body)
 end
 function done(summary, latency, requests)
   io.write(string.format("WRK requests=%d errors=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f\n",
@@ -86,8 +97,6 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 EOF
-# wrk's own `headers` table is filled from -H; the script reads the global at request time.
-sed -i '1i headers = wrk.headers' "$WORK/webhook.lua"
 
 run_wrk() {  # run_wrk NAME CONNECTIONS KEEPALIVE(on|off)
   local name=$1 conns=$2 keep=$3 extra=()
