@@ -78,7 +78,7 @@ IngestStep IngestNext(Store* store, UnixSeconds now) {
   switch (step.outcome) {
     case IngestOutcome::kApplied:
       LOG_INFO("inbox %lld: applied in %ld ms (%lld new, %lld updated transactions)", lld(id), ms,
-               lld(step.stats.transactions_new), lld(step.stats.transactions_updated));
+               lld(step.stats.new_transactions), lld(step.stats.transactions_updated));
       step.more_pending = pending->size() > 1;
       break;
     case IngestOutcome::kFailed:
@@ -102,6 +102,10 @@ IngestCounts IngestPending(Store* store, UnixSeconds now) {
     }
     if (!step.inbox_id) return counts;
     ++(step.outcome == IngestOutcome::kApplied ? counts.applied : counts.failed);
+    if (step.stats.new_transactions > 0) {
+      counts.new_transactions += step.stats.new_transactions;
+      counts.inbox_ids_with_new_transactions.push_back(*step.inbox_id);
+    }
     if (!step.more_pending) return counts;
   }
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "status.h"
@@ -40,6 +41,8 @@ struct IngestCounts {
   int applied = 0;
   int failed = 0;
   bool retry_later = false;  // stopped at a transient error; the rest stays pending
+  int64_t new_transactions = 0;  // inserted by the applied items
+  std::vector<int64_t> inbox_ids_with_new_transactions;
 };
 // Applies every pending item, oldest first (IngestNext until none is left or one must wait).
 IngestCounts IngestPending(Store* store, UnixSeconds now);

@@ -374,7 +374,7 @@ Status Store::Impl::UpsertTransaction(int64_t account_id, const Transaction& t) 
   if (stats != nullptr) sqlite3_set_last_insert_rowid(db.get(), 0);
   FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "transaction", t.id));
   if (stats != nullptr && Changes() > 0) {
-    ++(sqlite3_last_insert_rowid(db.get()) == t.id ? stats->transactions_new
+    ++(sqlite3_last_insert_rowid(db.get()) == t.id ? stats->new_transactions
                                                    : stats->transactions_updated);
     if (t.deleted) ++stats->transactions_deleted;
   }

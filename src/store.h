@@ -38,7 +38,7 @@ struct InboxItem {
 
 // What applying one payload changed (logs, the on_new_transactions hook).
 struct ApplyStats {
-  int64_t transactions_new = 0;      // inserted
+  int64_t new_transactions = 0;      // inserted
   int64_t transactions_updated = 0;  // already stored and changed (newer or equal last_update;
                                      // an identical re-sent row is not rewritten, not counted)
   int64_t transactions_deleted = 0;  // of those written, how many carry a `deleted` date

@@ -46,11 +46,11 @@ TEST_CASE("ingest: IngestNext applies one item per call, oldest first", "[ingest
   CHECK(first.inbox_id == a);
   CHECK(first.outcome == IngestOutcome::kApplied);
   CHECK(first.more_pending);
-  CHECK(first.stats.transactions_new == 20);
+  CHECK(first.stats.new_transactions == 20);
   CHECK(Item(store.get(), b).state == InboxState::kPending);  // not touched in that step
   IngestStep second = IngestNext(store.get(), kNow);
   CHECK(second.inbox_id == b);
-  CHECK(second.stats.transactions_new == 10);  // ids 20..29 are new
+  CHECK(second.stats.new_transactions == 10);  // ids 20..29 are new
   CHECK(second.stats.transactions_updated == 0);  // 0..19 re-sent identical: not rewritten
   CHECK_FALSE(second.more_pending);
   IngestStep none = IngestNext(store.get(), kNow);

@@ -105,7 +105,7 @@ TEST_CASE("store_stream: same database as the DOM apply, first sync then update"
       Result<ApplyStats> stream_stats = ApplyStreaming(stream.get(), Insert(stream.get(), body, webhook_id));
       INFO(stream_stats.status().ToString());
       REQUIRE(stream_stats.ok());
-      CHECK(stream_stats->transactions_new == dom_stats.transactions_new);
+      CHECK(stream_stats->new_transactions == dom_stats.new_transactions);
       CHECK(stream_stats->transactions_updated == dom_stats.transactions_updated);
       CHECK(stream_stats->transactions_deleted == dom_stats.transactions_deleted);
       CHECK(stream_stats->accounts_touched == dom_stats.accounts_touched);
@@ -124,13 +124,13 @@ TEST_CASE("store_stream: stats count new, rewritten and deleted transactions", "
   const std::string first = payload_gen::Generate(o);
   Result<ApplyStats> a = ApplyStreaming(store.get(), Insert(store.get(), first, 1));
   REQUIRE(a.ok());
-  CHECK(a->transactions_new == 80);
+  CHECK(a->new_transactions == 80);
   CHECK(a->transactions_updated == 0);
   CHECK(a->accounts_touched == payload_gen::kNumAccounts);
   o.update = true;
   Result<ApplyStats> b = ApplyStreaming(store.get(), Insert(store.get(), payload_gen::Generate(o), 2));
   REQUIRE(b.ok());
-  CHECK(b->transactions_new == 8);  // 1 in 10 new
+  CHECK(b->new_transactions == 8);  // 1 in 10 new
   CHECK(b->transactions_updated > 0);
   CHECK(b->transactions_deleted > 0);
   CHECK(b->transactions_deleted < b->transactions_updated);
