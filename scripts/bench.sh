@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# DESIGN §5 figures, measured in one run against a floor measured in the same run: in-process
-# (freenahi_bench), then end to end (the real `freenahi serve` on 127.0.0.1, curl over TLS), RSS
-# from /proc and the stripped binary size. Prints figures; never fails on a missed target.
-# Usage: scripts/bench.sh   (env: N=10000 transactions, RUNS=3 end-to-end runs,
-#                             BENCH_RUNS=5 in-process runs, BUILD=build-bench)
+# DESIGN §5 ingest figures, each against a floor measured in the same run: in-process
+# (freenahi_bench: floor = RapidJSON DOM parse + one-transaction bulk INSERT of the same rows),
+# then end to end (the real `freenahi serve` on 127.0.0.1, curl over TLS): POST -> applied, a
+# re-sent body (all rows known), an "update" body, and peak RSS above idle, for each size.
+# Prints figures; never fails on a missed target. Figures and their meaning: BENCHMARKS.md.
+# Usage: scripts/bench.sh   (env: SIZES="1000 10000 100000" transactions, RUNS=3 end-to-end
+#                             runs per size, BENCH_RUNS=3 in-process runs, BUILD=build-bench)
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$SRC/build-bench}
-N=${N:-10000}
+SIZES=${SIZES:-1000 10000 100000}
 RUNS=${RUNS:-3}
-BENCH_RUNS=${BENCH_RUNS:-5}
+BENCH_RUNS=${BENCH_RUNS:-3}
 TOKEN="bench-token-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 WORK=$(mktemp -d /tmp/freenahi-bench.XXXXXX)
 DAEMON_PID=""
@@ -43,27 +45,17 @@ fi
 grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD/CMakeCache.txt" || echo "bench: warning: $BUILD is not a Release build" >&2
 ninja -C "$BUILD" freenahi freenahi_bench > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
 BIN="$BUILD/freenahi"
+GEN="$BUILD/freenahi_bench"
 
-# ---- payload ------------------------------------------------------------------------------------
-PAYLOAD="$WORK/payload.json"
-sh "$SRC/scripts/make-payload.sh" "$N" > "$PAYLOAD"
-PAYLOAD_BYTES=$(stat -c %s "$PAYLOAD")
-echo "== payload: $N transactions, $PAYLOAD_BYTES bytes"
-
-# ---- in-process: floor vs freenahi's pipeline ---------------------------------------------------
-echo "== freenahi_bench (in-process, databases in $WORK)"
-mkdir -p "$WORK/inproc"
-timeout 60 "$BUILD/freenahi_bench" "$PAYLOAD" --runs "$BENCH_RUNS" --dir "$WORK/inproc" | tee "$WORK/bench.out"
-result=$(grep '^RESULT ' "$WORK/bench.out") || die "freenahi_bench printed no RESULT line"
-field() { printf '%s\n' "$result" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-FLOOR_MS=$(field floor_ms)
-INPROC_MS=$(field pipeline_ms)
-
-# ---- end to end: the real daemon over TLS -------------------------------------------------------
 status_kib() {  # status_kib PID FIELD: a /proc/PID/status figure in KiB
   awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+max() { printf '%s\n' "$@" | sort -n | tail -1; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+per_s() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n * 1000 / ms }'; }
 
 write_config() {
   PORT=$((20000 + RANDOM % 30000))
@@ -72,6 +64,7 @@ write_config() {
 user_token = $TOKEN
 [server]
 listen = 127.0.0.1:$PORT
+max_body = 256M
 [store]
 database = $WORK/e2e/freenahi.db
 [log]
@@ -87,7 +80,7 @@ start_daemon() {  # bounded wait for "listening on"; a taken port gets another o
     : > "$WORK/daemon.log"
     "$BIN" serve --config "$WORK/freenahi.ini" >> "$WORK/daemon.log" 2>&1 &
     DAEMON_PID=$!
-    for i in $(seq 1 200); do
+    for i in $(seq 1 400); do
       grep -q "listening on .*$PORT" "$WORK/daemon.log" && return 0
       kill -0 "$DAEMON_PID" 2>/dev/null || break
       sleep 0.025
@@ -101,7 +94,7 @@ start_daemon() {  # bounded wait for "listening on"; a taken port gets another o
 stop_daemon() {
   local i
   kill -TERM "$DAEMON_PID" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for i in $(seq 1 200); do
     kill -0 "$DAEMON_PID" 2>/dev/null || break
     sleep 0.05
   done
@@ -110,85 +103,95 @@ stop_daemon() {
   DAEMON_PID=""
 }
 
-echo "== end to end: freenahi serve on 127.0.0.1, curl over TLS, $RUNS runs (fresh database each)"
-mkdir -p "$WORK/e2e"
-E2E_MS=() TLS_MS=() CURL_MS=() APPLY_MS=() IDLE_RSS=() IDLE_ANON=() IDLE_FILE=() IDLE_PSS=() HWM=() AFTER_RSS=()
-for run in $(seq 1 "$RUNS"); do
-  rm -f "$WORK/e2e/freenahi.db" "$WORK/e2e/freenahi.db-wal" "$WORK/e2e/freenahi.db-shm"
-  start_daemon
-  sleep 0.3  # let start-up settle before reading idle figures
-  IDLE_RSS+=("$(status_kib "$DAEMON_PID" VmRSS)")
-  IDLE_ANON+=("$(status_kib "$DAEMON_PID" RssAnon)")
-  IDLE_FILE+=("$(status_kib "$DAEMON_PID" RssFile)")
-  IDLE_PSS+=("$(awk '$1 == "Pss:" { print $2 }' "/proc/$DAEMON_PID/smaps_rollup" 2>/dev/null || echo 0)")
-  CERT="$WORK/e2e/freenahi-cert.pem"
-  [ -f "$CERT" ] || die "no certificate at $CERT"
-
+# post_and_wait FILE: POST over TLS, then poll until every inbox item is applied; prints
+# "wall_ms curl_ms daemon_apply_ms".
+post_and_wait() {
+  local file=$1 start code state i end applied_ms
   start=$(now_ms)
-  code=$(curl -sS --max-time 30 --cacert "$CERT" -o "$WORK/response" -w '%{http_code} %{time_total}' \
+  code=$(curl -sS --max-time 120 --cacert "$WORK/e2e/freenahi-cert.pem" -o "$WORK/response" -w '%{http_code} %{time_total}' \
     -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
-    --data-binary "@$PAYLOAD" "https://localhost:$PORT/webhook/connection_synced/") || die "curl failed"
+    --data-binary "@$file" "https://localhost:$PORT/webhook/connection_synced/") || die "curl failed"
   [ "${code%% *}" = 200 ] || die "webhook answered ${code%% *}: $(cat "$WORK/response")"
-  CURL_MS+=("$(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }')")
   state=""
-  for i in $(seq 1 3000); do  # bounded: 3000 x ~5 ms
-    state=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT state FROM inbox" 2>/dev/null || true)
-    [ "$state" = applied ] && break
-    [ "$state" = failed ] && die "inbox item failed"
+  for i in $(seq 1 12000); do  # bounded: 12000 x ~5 ms
+    state=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT count(*) FROM inbox WHERE state != 'applied'" 2>/dev/null || true)
+    [ "$state" = 0 ] && break
+    [ -n "$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT 1 FROM inbox WHERE state = 'failed'" 2>/dev/null)" ] && die "inbox item failed"
     sleep 0.005
   done
   end=$(now_ms)
-  [ "$state" = applied ] && E2E_MS+=("$((end - start))") || die "not applied within the bounded wait"
+  [ "$state" = 0 ] || die "not applied within the bounded wait"
   applied_ms=""
   for i in $(seq 1 200); do  # the log line follows the commit the query just saw
     applied_ms=$(sed -n 's/.*inbox [0-9]*: applied in \([0-9]*\) ms.*/\1/p' "$WORK/daemon.log" | tail -1)
-    [ -n "$applied_ms" ] && break
+    [ -n "$applied_ms" ] && [ "$(grep -c 'applied in' "$WORK/daemon.log")" -ge "$EXPECTED_APPLIED" ] && break
     sleep 0.01
   done
-  APPLY_MS+=("${applied_ms:-0}")
-  rows=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT count(*) FROM transactions")
-  [ "$rows" = "$N" ] || die "expected $N transactions, found $rows"
-  HWM+=("$(status_kib "$DAEMON_PID" VmHWM)")
-  sleep 0.2
-  AFTER_RSS+=("$(status_kib "$DAEMON_PID" VmRSS)")
-  # The same bytes to an unknown path: TLS handshake + transfer + framing only (404, nothing
-  # stored). After the RSS readings, so its buffers do not count in the peak.
-  t404=$(curl -sS --max-time 30 --cacert "$CERT" -o /dev/null -w '%{http_code} %{time_total}' \
-    -H 'Content-Type: application/json' --data-binary "@$PAYLOAD" "https://localhost:$PORT/bench-404") || die "curl failed"
-  [ "${t404%% *}" = 404 ] || die "unknown path answered ${t404%% *}"
-  TLS_MS+=("$(awk -v t="${t404#* }" 'BEGIN { printf "%.0f", t * 1000 }')")
-  stop_daemon
-  echo "  run $run: post->applied ${E2E_MS[-1]} ms (curl ${CURL_MS[-1]} ms, daemon apply ${APPLY_MS[-1]} ms)," \
-    "TLS-only ${TLS_MS[-1]} ms, idle VmRSS ${IDLE_RSS[-1]} KiB, VmHWM ${HWM[-1]} KiB"
+  echo "$((end - start)) $(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }') ${applied_ms:-0}"
+}
+
+SUMMARY="$WORK/summary.txt"
+: > "$SUMMARY"
+for N in $SIZES; do
+  PAYLOAD="$WORK/payload-$N.json"
+  "$GEN" --generate "$N" --webhook-id 1 > "$PAYLOAD"
+  "$GEN" --generate "$N" --webhook-id 2 > "$WORK/resend-$N.json"  # same rows, another webhook
+  "$GEN" --generate "$N" --webhook-id 3 --update > "$WORK/update-$N.json"
+  BYTES=$(stat -c %s "$PAYLOAD")
+  echo "== $N transactions, $BYTES bytes ($(mib $((BYTES / 1024))) MiB)"
+
+  echo "-- freenahi_bench (in-process)"
+  mkdir -p "$WORK/inproc"
+  runs=$BENCH_RUNS
+  [ "$N" -ge 100000 ] && runs=1
+  timeout 900 "$GEN" "$PAYLOAD" --runs "$runs" --dir "$WORK/inproc" | tee "$WORK/bench.out" | sed 's/^/   /'
+  result=$(grep '^RESULT ' "$WORK/bench.out") || die "freenahi_bench printed no RESULT line"
+  field() { printf '%s\n' "$result" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  FLOOR_MS=$(field floor_ms)
+
+  echo "-- end to end over TLS, $RUNS runs (fresh database each)"
+  mkdir -p "$WORK/e2e"
+  E2E=() CURL=() APPLY=() RESEND=() UPDATE=() IDLE=() HWM=() AFTER=()
+  for run in $(seq 1 "$RUNS"); do
+    rm -f "$WORK/e2e/freenahi.db" "$WORK/e2e/freenahi.db-wal" "$WORK/e2e/freenahi.db-shm"
+    start_daemon
+    sleep 0.3  # let start-up settle before reading idle figures
+    IDLE+=("$(status_kib "$DAEMON_PID" VmRSS)")
+    EXPECTED_APPLIED=1
+    read -r wall curl_ms apply_ms < <(post_and_wait "$PAYLOAD")
+    E2E+=("$wall") CURL+=("$curl_ms") APPLY+=("$apply_ms")
+    HWM+=("$(status_kib "$DAEMON_PID" VmHWM)")
+    rows=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT count(*) FROM transactions")
+    [ "$rows" = "$N" ] || die "expected $N transactions, found $rows"
+    EXPECTED_APPLIED=2
+    read -r wall _ _ < <(post_and_wait "$WORK/resend-$N.json")
+    RESEND+=("$wall")
+    EXPECTED_APPLIED=3
+    read -r wall _ _ < <(post_and_wait "$WORK/update-$N.json")
+    UPDATE+=("$wall")
+    sleep 0.3
+    AFTER+=("$(status_kib "$DAEMON_PID" VmRSS)")
+    stop_daemon
+    echo "   run $run: post->applied ${E2E[-1]} ms (curl ${CURL[-1]} ms, daemon apply ${APPLY[-1]} ms)," \
+      "re-sent ${RESEND[-1]} ms, update ${UPDATE[-1]} ms, idle ${IDLE[-1]} KiB, VmHWM ${HWM[-1]} KiB"
+  done
+  e2e=$(median "${E2E[@]}")
+  idle=$(median "${IDLE[@]}")
+  hwm=$(max "${HWM[@]}")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    "$N" "$(mib $((BYTES / 1024)))" "$FLOOR_MS" "$(field first_apply_ms)" "$(field duplicate_apply_ms)" \
+    "$(median "${CURL[@]}")" "$(median "${APPLY[@]}")" "$e2e" "$(per_s "$N" "$e2e")" "$(ratio "$e2e" "$FLOOR_MS")" \
+    "$(mib "$(field pipeline_peak_growth_kib)")" "$(mib $((hwm - idle)))" >> "$SUMMARY"
+  printf '| %s | re-sent: %s ms, update: %s ms (first: %s ms) | idle %s MiB, after %s MiB |\n' "$N" \
+    "$(median "${RESEND[@]}")" "$(median "${UPDATE[@]}")" "$e2e" "$(mib "$idle")" "$(mib "$(median "${AFTER[@]}")")" >> "$SUMMARY.2"
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-max() { printf '%s\n' "$@" | sort -n | tail -1; }
-E2E=$(median "${E2E_MS[@]}")
-STRIPPED="$WORK/freenahi.stripped"
-strip -o "$STRIPPED" "$BIN"
-SIZE=$(stat -c %s "$STRIPPED")
-SHARED=$(ldd "$BIN" 2>/dev/null | awk '/mbedtls|sqlite3/ { printf "%s ", $1 }')
-
-mib() { awk -v k="$1" 'BEGIN { printf "%.2f MiB", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-PAYLOAD_KIB=$((PAYLOAD_BYTES / 1024))
 echo
-echo "== DESIGN §5 figures ($(uname -m), $(nproc) CPUs, medians; floor measured in this run)"
-printf '%-52s %14s  %s\n' "figure" "value" "target"
-printf '%-52s %11s ms  %s\n' "floor: RapidJSON parse + bulk INSERT (in-process)" "$FLOOR_MS" "-"
-printf '%-52s %11s ms  %s\n' "freenahi pipeline in-process" "$INPROC_MS" "-"
-printf '%-52s %14s  %s\n' "  ratio in-process / floor" "$(ratio "$INPROC_MS" "$FLOOR_MS")" "<= 2"
-printf '%-52s %11s ms  %s\n' "end to end: POST over TLS -> applied (wall)" "$E2E" "-"
-printf '%-52s %11s ms  %s\n' "  of which curl (TLS + inbox commit, answer 200)" "$(median "${CURL_MS[@]}")" "-"
-printf '%-52s %11s ms  %s\n' "  (same bytes to a 404 path: TLS + transfer only)" "$(median "${TLS_MS[@]}")" "-"
-printf '%-52s %11s ms  %s\n' "  of which daemon \"applied in\" (parse + upsert)" "$(median "${APPLY_MS[@]}")" "-"
-printf '%-52s %14s  %s\n' "  ratio end to end / floor" "$(ratio "$E2E" "$FLOOR_MS")" "<= 2"
-printf '%-52s %14s  %s\n' "idle VmRSS after start" "$(mib "$(median "${IDLE_RSS[@]}")")" "<= 2 MiB"
-printf '%-52s %14s  %s\n' "  of which RssAnon (heap, stacks)" "$(mib "$(median "${IDLE_ANON[@]}")")" "-"
-printf '%-52s %14s  %s\n' "  of which RssFile (binary + shared libraries)" "$(mib "$(median "${IDLE_FILE[@]}")")" "-"
-printf '%-52s %14s  %s\n' "idle PSS after start (shared pages divided)" "$(mib "$(median "${IDLE_PSS[@]}")")" "-"
-printf '%-52s %14s  %s\n' "peak VmHWM ingesting (max of runs)" "$(mib "$(max "${HWM[@]}")")" "<= $(mib $((3 * PAYLOAD_KIB))) (3x payload)"
-printf '%-52s %14s  %s\n' "  VmHWM / payload" "$(ratio "$(max "${HWM[@]}")" "$PAYLOAD_KIB")" "<= 3"
-printf '%-52s %14s  %s\n' "VmRSS 0.2 s after ingesting (idle again)" "$(mib "$(median "${AFTER_RSS[@]}")")" "-"
-printf '%-52s %14s  %s\n' "stripped binary ($(uname -m); shared: ${SHARED:-none})" "$(mib $((SIZE / 1024)))" "<= 1.5 MiB (aarch64)"
+echo "== summary ($(uname -m), $(nproc) CPUs, medians; the floor is measured in the same run)"
+echo "| tx | body MiB | floor ms | in-process apply ms | in-process re-apply (duplicates) ms | curl (TLS + inbox commit) ms | daemon apply ms | POST->applied ms | tx/s | ratio to floor | in-process peak growth MiB | daemon VmHWM - idle MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+cat "$SUMMARY"
+echo
+echo "| tx | end to end, other bodies | daemon RSS |"
+echo "|---|---|---|"
+cat "$SUMMARY.2"

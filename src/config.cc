@@ -372,6 +372,9 @@ const Key kKeys[] = {
         "replaces the slowest idle one; past this limit, it replaces one of its own or is refused."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
+    Int("store", "keep_applied_bodies", &Config::keep_applied_bodies, 0, 36500,
+        "Days the raw body of an applied webhook is kept (for `freenahi inbox replay`); then\n"
+        "only its inbox row stays. 0: deleted once applied. Failed items keep theirs."),
     Key{"log", "level", "Log level: error, warn, info or debug.", ParseLevel, FormatLevel},
 };
 constexpr size_t kNumKeys = sizeof(kKeys) / sizeof(kKeys[0]);

@@ -53,6 +53,7 @@ struct Config {
 
   // [store]
   std::string database = "/var/lib/freenahi/freenahi.db";
+  int64_t keep_applied_bodies = 30;  // days an applied webhook body is kept; 0: deleted at once
 
   // [log]
   LogLevel log_level = LogLevel::kInfo;

@@ -10,8 +10,6 @@
 #include <rapidjson/reader.h>
 
 #include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -63,17 +61,12 @@ namespace {
 
 using namespace payload_internal;  // NOLINT: this file's own helpers
 
-using JValue = rapidjson::Value;
-using rapidjson::SizeType;
-
-// The full parse validates UTF-8 (the envelope does not), so bad text fails the inbox item and
-// never reaches the store.
-constexpr unsigned kPayloadFlags =
-    kEnvelopeFlags | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseInsituFlag;
+constexpr unsigned kPayloadFlags = kFullParseFlags | rapidjson::kParseInsituFlag;
 
 // Every member name the converters below read, at any depth. ParsePayload drops all other
-// members, with their subtrees, before they reach the DOM; Node::Get aborts on a name missing
-// here, so a new field is added to this table and read where it belongs, nothing else.
+// members, with their subtrees, before they reach the DOM; a converter reading a name missing
+// here fails the parse with kInternal (UnlistedKeyError), so a new field is added to this table
+// and read where it belongs, nothing else (payload_test walks every converter against it).
 constexpr std::string_view kReadKeys[] = {
     // body, user, connection, connector
     "id_webhook_data", "user", "id_user", "connection", "account", "id_connection", "id", "signin",
@@ -129,130 +122,16 @@ class ReadKeySet {
   std::array<std::string_view, kSlots> slots_{};
 };
 
+}  // namespace
+
+namespace payload_internal {
+
 bool IsReadKey(std::string_view key) {
   static const ReadKeySet set;
   return set.Contains(key);
 }
 
-// ---- Full parse, step 1: the body's SAX events → a Document of the members read here ----
-
-// Forwards events to `out` (a Document is a SAX handler) except members whose name is not in
-// kReadKeys: those are skipped with their whole subtree by counting depth, so a big or deeply
-// nested unknown member costs neither DOM memory nor stack. Forwarded containers keep their own
-// member/element counts, as EndObject/EndArray must report what the Document received.
-class KeepFilter {
- public:
-  explicit KeepFilter(rapidjson::Document* out) : out_(out) {}
-
-  bool Null() { return Value() ? out_->Null() : true; }
-  bool Bool(bool b) { return Value() ? out_->Bool(b) : true; }
-  bool Int(int i) { return Value() ? out_->Int(i) : true; }
-  bool Uint(unsigned u) { return Value() ? out_->Uint(u) : true; }
-  bool Int64(int64_t i) { return Value() ? out_->Int64(i) : true; }
-  bool Uint64(uint64_t u) { return Value() ? out_->Uint64(u) : true; }
-  bool Double(double d) { return Value() ? out_->Double(d) : true; }
-  bool RawNumber(const char* s, SizeType n, bool copy) {
-    return Value() ? out_->RawNumber(s, n, copy) : true;
-  }
-  bool String(const char* s, SizeType n, bool copy) {
-    return Value() ? out_->String(s, n, copy) : true;
-  }
-  bool StartObject() { return Open(false) ? out_->StartObject() : true; }
-  bool StartArray() { return Open(true) ? out_->StartArray() : true; }
-  bool Key(const char* s, SizeType n, bool copy) {
-    if (skip_depth_ > 0) return true;
-    if (!IsReadKey(std::string_view(s, n))) {
-      drop_next_ = true;
-      return true;
-    }
-    ++open_.back().count;
-    return out_->Key(s, n, copy);
-  }
-  bool EndObject(SizeType) { return Close() ? out_->EndObject(Pop()) : true; }
-  bool EndArray(SizeType) { return Close() ? out_->EndArray(Pop()) : true; }
-
- private:
-  struct Frame {
-    SizeType count;  // members (counted at their key) or elements forwarded
-    bool array;
-  };
-  // A value starts: true when it is forwarded.
-  bool Value() {
-    if (skip_depth_ > 0) return false;
-    if (drop_next_) {
-      drop_next_ = false;
-      return false;
-    }
-    if (!open_.empty() && open_.back().array) ++open_.back().count;
-    return true;
-  }
-  bool Open(bool array) {
-    if (skip_depth_ > 0 || drop_next_) {
-      drop_next_ = false;
-      ++skip_depth_;
-      return false;
-    }
-    Value();
-    open_.push_back({0, array});
-    return true;
-  }
-  // A container ends: true when it was forwarded.
-  bool Close() {
-    if (skip_depth_ == 0) return true;
-    --skip_depth_;
-    return false;
-  }
-  SizeType Pop() {
-    SizeType count = open_.back().count;
-    open_.pop_back();
-    return count;
-  }
-
-  rapidjson::Document* out_;
-  std::vector<Frame> open_;  // forwarded containers, outermost first
-  size_t skip_depth_ = 0;    // > 0: inside a dropped member, this many containers deep
-  bool drop_next_ = false;   // the next value belongs to a dropped key
-};
-
-[[noreturn]] void NotInReadKeys(const char* key) {
-  std::fprintf(stderr, "freenahi: payload.cc reads \"%s\", which kReadKeys lacks\n", key);
-  std::abort();
-}
-
-// ---- Full parse, step 2: DOM walk; a node is an object and where it sits ----
-
-// The JSON path is only spelled out for an error: building it per element costs more than the
-// element's conversion.
-struct Node {
-  const JValue* value;           // an object
-  const Node* parent = nullptr;  // nullptr for the root; outlives this node
-  const char* key = nullptr;     // the member of parent holding this object, or its array
-  int64_t index = -1;            // the position in that array; -1: the member is this object
-
-  std::string Path() const {
-    if (parent == nullptr) return "";
-    std::string path = parent->Child(key);
-    if (index >= 0) path += "[" + std::to_string(index) + "]";
-    return path;
-  }
-  std::string Child(const char* name) const {
-    std::string path = Path();
-    return path.empty() ? name : path + "." + name;
-  }
-  // The member, or nullptr when absent or null.
-  const JValue* Get(const char* key) const {
-    auto it = value->FindMember(key);
-    if (it == value->MemberEnd()) {
-      // A name kReadKeys lacks was filtered out: a programming error any test reaching here hits.
-      if (!IsReadKey(key)) NotInReadKeys(key);
-      return nullptr;
-    }
-    return it->value.IsNull() ? nullptr : &it->value;
-  }
-  Status Error(const char* key, const std::string& cause) const {
-    return Status::InvalidArgument(Child(key) + ": " + cause);
-  }
-};
+// ---- Full parse, step 2: DOM walk (Node is in payload_internal.h) ----
 
 const char* TypeName(const JValue& v) {
   if (v.IsObject()) return "an object";
@@ -260,6 +139,15 @@ const char* TypeName(const JValue& v) {
   if (v.IsBool()) return "a boolean";
   return "a string";
 }
+
+Status UnlistedKeyError(const char* key) {
+  return Status::Internal(std::string("payload.cc reads \"") + key +
+                          "\", which kReadKeys lacks (a programming error; please report it)");
+}
+
+}  // namespace payload_internal
+
+namespace {
 
 // Reads a string-or-number member through `convert` (std::string_view → Result<T>). Absent or
 // null leaves *out untouched.
@@ -366,7 +254,11 @@ Status ParseArray(const Node& n, const char* key, std::vector<T>* out, F f) {
   return Status::Ok();
 }
 
-// ---- Records ----
+}  // namespace
+
+// ---- Records (declared in payload_internal.h where another file needs them) ----
+
+namespace payload_internal {
 
 // "currency": {"id": "EUR", "precision": 2, ...}, or just "EUR"; absent → EUR/2.
 Status GetCurrency(const Node& n, Currency* out) {
@@ -477,12 +369,6 @@ Status ParseLoan(const Node& n, int precision, Loan* loan) {
   FREENAHI_RETURN_IF_ERROR(GetOpt(n, "duration", ParseInteger, &loan->duration));
   return GetText(n, "type", &loan->type);
 }
-
-// Ids an account inherits when it does not carry them.
-struct AccountDefaults {
-  int64_t connection_id = 0;
-  int64_t user_id = 0;
-};
 
 Status ParseAccountChildren(const Node& n, Account* a) {
   std::optional<Node> loan;
@@ -621,8 +507,30 @@ Status ParseEventBody(const Node& root, Payload* p) {
   return Status::InvalidArgument("unknown webhook event");
 }
 
+namespace {
+
+Status ParseRootRecords(const Node& root, WebhookEvent event, Payload* p) {
+  p->event = event;
+  FREENAHI_RETURN_IF_ERROR(GetIdOr(root, "id_webhook_data", &p->webhook_id));
+  std::optional<Node> user;
+  FREENAHI_RETURN_IF_ERROR(GetObject(root, "user", &user));
+  if (user) {
+    p->user.emplace();
+    FREENAHI_RETURN_IF_ERROR(ParseUser(*user, "id", &*p->user));
+  }
+  return ParseEventBody(root, p);
+}
+
 }  // namespace
 
+// A converter that read a filtered-out name saw "absent": that error, not its consequence.
+Status ParseRoot(const Node& root, WebhookEvent event, Payload* p) {
+  Status status = ParseRootRecords(root, event, p);
+  if (root.unlisted_key != nullptr) return UnlistedKeyError(root.unlisted_key);
+  return status;
+}
+
+}  // namespace payload_internal
 
 namespace {
 
@@ -633,7 +541,7 @@ Result<Payload> ParseInsitu(WebhookEvent event, std::string* body) {
   rapidjson::Document doc;
   rapidjson::ParseResult parsed;
   auto generate = [&parsed, body](rapidjson::Document& out) {
-    KeepFilter filter(&out);
+    KeepFilter<rapidjson::Document> filter(&out);
     rapidjson::Reader reader;
     rapidjson::InsituStringStream stream(&(*body)[0]);
     parsed = reader.Parse<kPayloadFlags>(stream, filter);
@@ -642,17 +550,8 @@ Result<Payload> ParseInsitu(WebhookEvent event, std::string* body) {
   doc.Populate(generate);
   if (parsed.IsError()) return Malformed(parsed);
   if (!doc.IsObject()) return Malformed(root_offset, "not a JSON object");
-  const Node root{&doc};
   Payload p;
-  p.event = event;
-  FREENAHI_RETURN_IF_ERROR(GetIdOr(root, "id_webhook_data", &p.webhook_id));
-  std::optional<Node> user;
-  FREENAHI_RETURN_IF_ERROR(GetObject(root, "user", &user));
-  if (user) {
-    p.user.emplace();
-    FREENAHI_RETURN_IF_ERROR(ParseUser(*user, "id", &*p.user));
-  }
-  FREENAHI_RETURN_IF_ERROR(ParseEventBody(root, &p));
+  FREENAHI_RETURN_IF_ERROR(ParseRoot(Node{&doc}, event, &p));
   return p;
 }
 

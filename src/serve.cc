@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "disk_space.h"
 #include "event_loop.h"
 #include "hooks.h"
 #include "http.h"
@@ -29,6 +30,12 @@ namespace freenahi {
 namespace {
 
 constexpr int64_t kIngestRetryMs = 5000;
+// Housekeeping (retention, vacuum, disk space) runs this often, and after each ingest batch; each
+// of its passes does one small slice and gives the loop back.
+constexpr int64_t kHousekeepingEveryMs = 10 * 60 * 1000;
+constexpr int kPruneBodiesPerSlice = 8;      // bodies deleted per loop pass
+constexpr int kVacuumPagesPerSlice = 256;    // pages (1 MiB at 4 KiB) returned per loop pass
+constexpr int64_t kDiskWarningEveryS = 3600;  // a low-space warning at most this often
 constexpr int64_t kShutdownGraceMs = 5000;
 
 UnixSeconds WallClock() { return static_cast<UnixSeconds>(time(nullptr)); }
@@ -82,6 +89,8 @@ class Daemon {
     if (!store.ok()) return store.status();
     store_ = std::move(*store);
     LOG_INFO("database %s (schema v%d)", config_.database.c_str(), store_->SchemaVersion());
+    ConvertToIncrementalVacuum();
+    CheckDiskSpace(/*always_log=*/true);
     Result<std::shared_ptr<TlsServerContext>> tls = PrepareTls(config_);
     if (!tls.ok()) return tls.status();
     if (*tls) LOG_INFO("certificate %s SHA-256 %s", config_.CertPath().c_str(), (*tls)->fingerprint().c_str());
@@ -98,6 +107,7 @@ class Daemon {
     LOG_INFO("listening on %s://%s (port %d)", config_.tls ? "https" : "http", config_.listen.c_str(),
              listener_->port());
     ScheduleIngest(0);  // whatever a previous run stored but did not apply
+    ScheduleHousekeeping(kHousekeepingEveryMs);
     return Status::Ok();
   }
 
@@ -112,27 +122,108 @@ class Daemon {
     return loop_.OnSignal(SIGHUP, [this] { Reload(); });
   }
 
+  // One pending item per timer callback: the next one is a fresh timer, which fires only after
+  // the loop has polled its sockets, so requests are served between items.
   void ScheduleIngest(int64_t delay_ms) {
     if (ingest_timer_ != 0) return;
     ingest_timer_ = loop_.AddTimer(delay_ms, [this] {
       ingest_timer_ = 0;
-      IngestCounts counts = IngestPending(store_.get(), WallClock());
-      if (counts.retry_later && !shutting_down_) ScheduleIngest(kIngestRetryMs);
-      if (counts.new_transactions > 0) {
+      IngestStep step = IngestNext(store_.get(), WallClock());
+      if (step.inbox_id && step.stats.new_transactions > 0) {
         hooks_->Fire(HookEvent::kNewTransactions,
-                     NewTransactionsEventJson(counts.new_transactions,
-                                              counts.inbox_ids_with_new_transactions, WallClock()));
+                     NewTransactionsEventJson(step.stats.new_transactions, {*step.inbox_id},
+                                              WallClock()));
       }
-      if (counts.applied + counts.failed > 0) AfterIngest();
+      if (shutting_down_) return;
+      if (step.outcome == IngestOutcome::kRetryLater) {
+        ScheduleIngest(kIngestRetryMs);
+      } else if (step.more_pending) {
+        ScheduleIngest(0);
+      } else if (step.inbox_id) {
+        AfterIngest();
+      }
     });
   }
 
-  // Housekeeping once the answers are out and the rows are in: fold the WAL into the database and
-  // give the ingestion's peak memory back.
+  // Housekeeping once the answers are out and the rows are in: fold the WAL into the database,
+  // give the ingestion's peak memory back, then prune (in slices).
   void AfterIngest() {
     Status checkpoint = store_->Checkpoint();
     if (!checkpoint.ok()) LOG_WARN("%s", checkpoint.message().c_str());
     ReleaseFreeMemory();
+    ScheduleHousekeeping(0);
+  }
+
+  // The database made before incremental auto-vacuum: converted once, at start (one VACUUM).
+  void ConvertToIncrementalVacuum() {
+    Result<bool> converted = store_->EnsureIncrementalVacuum();
+    if (!converted.ok()) {
+      LOG_WARN("database: staying without incremental vacuum (freed pages are reused, not "
+               "returned): %s", converted.status().message().c_str());
+    } else if (*converted) {
+      LOG_INFO("database: converted to incremental auto-vacuum (one VACUUM)");
+    }
+  }
+
+  void CheckDiskSpace(bool always_log) {
+    Result<DiskSpace> space = MeasureDiskSpace(config_.database);
+    if (!space.ok()) {
+      LOG_WARN("disk space: %s", space.status().message().c_str());
+      return;
+    }
+    const UnixSeconds now = WallClock();
+    if (space->low && now - last_disk_warning_ >= kDiskWarningEveryS) {
+      last_disk_warning_ = now;
+      LOG_WARN("disk space: %s", DescribeDiskSpace(*space).c_str());
+    } else if (always_log) {
+      LOG_INFO("disk space: %s", DescribeDiskSpace(*space).c_str());
+    }
+  }
+
+  // Retention: bodies of items applied more than keep_applied_bodies days ago go, a few per loop
+  // pass; then their pages go back to the filesystem, a slice per pass; then one disk check.
+  void ScheduleHousekeeping(int64_t delay_ms) {
+    if (housekeeping_timer_ != 0) {
+      if (delay_ms > 0) return;
+      loop_.CancelTimer(housekeeping_timer_);
+    }
+    housekeeping_timer_ = loop_.AddTimer(delay_ms, [this] {
+      housekeeping_timer_ = 0;
+      if (shutting_down_) return;
+      ScheduleHousekeeping(HousekeepingSlice() ? 0 : kHousekeepingEveryMs);
+    });
+  }
+
+  // One slice; true when more work remains.
+  bool HousekeepingSlice() {
+    const UnixSeconds applied_before = WallClock() - config_.keep_applied_bodies * 86400 +
+                                       (config_.keep_applied_bodies == 0 ? 1 : 0);
+    Result<int> pruned = store_->PruneAppliedBodies(applied_before, kPruneBodiesPerSlice);
+    if (!pruned.ok()) {
+      LOG_WARN("inbox retention: %s", pruned.status().message().c_str());
+      return false;
+    }
+    if (*pruned > 0) {
+      LOG_DEBUG("inbox retention: deleted %d applied bodies", *pruned);
+      housekeeping_wrote_ = true;
+      return true;
+    }
+    Result<int64_t> free_pages = store_->IncrementalVacuum(kVacuumPagesPerSlice);
+    if (!free_pages.ok()) {
+      LOG_WARN("incremental vacuum: %s", free_pages.status().message().c_str());
+      return false;
+    }
+    if (*free_pages > 0) {
+      housekeeping_wrote_ = true;
+      return true;
+    }
+    if (housekeeping_wrote_) {  // the deletions sit in the WAL until folded back
+      housekeeping_wrote_ = false;
+      Status checkpoint = store_->Checkpoint();
+      if (!checkpoint.ok()) LOG_WARN("%s", checkpoint.message().c_str());
+    }
+    CheckDiskSpace(/*always_log=*/false);
+    return false;
   }
 
   // Stop accepting; connections already open get their answer (bounded by a grace period).
@@ -143,6 +234,8 @@ class Daemon {
     listener_->StopAccepting();
     loop_.CancelTimer(ingest_timer_);  // pending items are applied at the next start
     ingest_timer_ = 0;
+    loop_.CancelTimer(housekeeping_timer_);
+    housekeeping_timer_ = 0;
     shutdown_deadline_ms_ = loop_.NowMs() + kShutdownGraceMs;
     WaitForConnections();
   }
@@ -193,6 +286,9 @@ class Daemon {
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<Hooks> hooks_;  // after loop_: its hooks are killed before the loop goes
   EventLoop::TimerId ingest_timer_ = 0;
+  EventLoop::TimerId housekeeping_timer_ = 0;
+  UnixSeconds last_disk_warning_ = 0;
+  bool housekeeping_wrote_ = false;  // a slice deleted or vacuumed since the last checkpoint
   bool shutting_down_ = false;
   int64_t shutdown_deadline_ms_ = 0;
 };

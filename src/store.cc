@@ -3,11 +3,14 @@
 // and the CLI's queries. SQLite plumbing and the schema live in store_schema.cc.
 #include "store.h"
 
+#include <algorithm>
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 
 #include "crypto.h"
 #include "paris_time.h"
+#include "store_impl.h"
 #include "store_schema.h"
 
 namespace freenahi {
@@ -20,12 +23,6 @@ using store_internal::StmtLease;
 using store_internal::WriteTxn;
 
 namespace {
-
-// A statement and its purpose; the purpose prefixes its errors. Prepared once per Store.
-struct Sql {
-  const char* what;
-  const char* text;
-};
 
 // Upserts: an older last_update never overwrites a newer one; equal or unknown applies.
 #define STORE_NEWER(table)                        \
@@ -109,7 +106,26 @@ ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, date = excluded
   counterparty_scheme = excluded.counterparty_scheme,
   counterparty_identification = excluded.counterparty_identification,
   counterparty_type = excluded.counterparty_type,
-  categories = excluded.categories)sql" STORE_NEWER("transactions")};
+  categories = excluded.categories
+WHERE (excluded.last_update IS NULL OR transactions.last_update IS NULL
+    OR excluded.last_update >= transactions.last_update)
+  -- a re-sent identical row is not rewritten: a redelivered sync costs reads, not writes
+  AND (transactions.account_id, transactions.date, transactions.rdate, transactions.vdate,
+    transactions.application_date, transactions.datetime, transactions.value_minor,
+    transactions.gross_value_minor, transactions.type, transactions.original_wording,
+    transactions.simplified_wording, transactions.wording, transactions.coming,
+    transactions.active, transactions.deleted, transactions.last_update,
+    transactions.original_value, transactions.original_currency, transactions.card,
+    transactions.counterparty_label, transactions.counterparty_scheme,
+    transactions.counterparty_identification, transactions.counterparty_type,
+    transactions.categories)
+  IS NOT (excluded.account_id, excluded.date, excluded.rdate, excluded.vdate,
+    excluded.application_date, excluded.datetime, excluded.value_minor,
+    excluded.gross_value_minor, excluded.type, excluded.original_wording,
+    excluded.simplified_wording, excluded.wording, excluded.coming, excluded.active,
+    excluded.deleted, excluded.last_update, excluded.original_value, excluded.original_currency,
+    excluded.card, excluded.counterparty_label, excluded.counterparty_scheme,
+    excluded.counterparty_identification, excluded.counterparty_type, excluded.categories))sql"};
 
 constexpr Sql kUpsertInvestment = {"upsert investment", R"sql(
 INSERT INTO investments (id, account_id, label, code, code_type, quantity, unitprice, unitvalue,
@@ -163,31 +179,6 @@ const char* InboxStateName(InboxState state) {
   return "pending";
 }
 
-struct Store::Impl {
-  SqliteDb db;  // declared first: destroyed after the statements in `cache`
-  int schema_version = 0;
-  std::unordered_map<const Sql*, SqliteStmt> cache;  // keyed by the kXxx constant's address
-
-  // The prepared statement for `sql`, prepared on first use and reset when the lease ends.
-  Result<StmtLease> Use(const Sql& sql);
-  int64_t Changes() const { return sqlite3_changes(db.get()); }
-  int64_t new_transactions = 0;  // inserted by the current ApplyInbox
-
-  Status ApplyPayload(const Payload& payload, UnixSeconds now);
-  Status ApplyConnection(const Connection& connection, UnixSeconds now);
-  Status ApplyAccount(const Account& account, UnixSeconds now);
-  Status UpsertUser(const User& user);
-  Status DeleteUser(const User& user, UnixSeconds now);
-  Status UpsertConnection(const Sql& sql, const Connection& connection, UnixSeconds now);
-  // true when the row was written, false when the stored row is newer (nothing changed).
-  Result<bool> UpsertAccount(const Account& account, std::optional<UnixSeconds> disabled);
-  Status UpsertLoan(int64_t account_id, const Loan& loan);
-  Status UpsertBalance(const Account& account, UnixSeconds now);
-  Status UpsertTransaction(int64_t account_id, const Transaction& transaction);
-  Status UpsertInvestment(int64_t account_id, const Investment& investment);
-
-  Result<InboxItem> ReadInboxRow(SqliteStmt* stmt) const;
-};
 
 Result<StmtLease> Store::Impl::Use(const Sql& sql) {
   auto it = cache.find(&sql);
@@ -231,8 +222,16 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Option
 
 Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
                          ApplyStats* stats) {
+  ApplyStats counted;
+  impl_->stats = &counted;
+  Status status = ApplyInboxCounted(inbox_id, payload, now);
+  impl_->stats = nullptr;
+  if (status.ok() && stats != nullptr) *stats = counted;
+  return status;
+}
+
+Status Store::ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSeconds now) {
   const std::string what = "apply inbox item " + std::to_string(inbox_id);
-  impl_->new_transactions = 0;
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   {
@@ -336,7 +335,9 @@ Result<bool> Store::Impl::UpsertAccount(const Account& a, std::optional<UnixSeco
                 a.usage, a.currency.code, a.currency.precision, a.balance_minor, a.coming_minor,
                 a.last_update, a.deleted, disabled);
   FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "account", a.id));
-  return Changes() > 0;
+  const bool written = Changes() > 0;
+  if (written && stats != nullptr) ++stats->accounts_touched;
+  return written;
 }
 
 Status Store::Impl::UpsertLoan(int64_t account_id, const Loan& loan) {
@@ -372,10 +373,14 @@ Status Store::Impl::UpsertTransaction(int64_t account_id, const Transaction& t) 
                 t.original_value, t.original_currency, t.card, cp_text(cp.label),
                 cp_text(cp.account_scheme_name), cp_text(cp.account_identification),
                 cp_text(cp.type), EncodeCategories(t.categories));
-  // An upsert that updates leaves last_insert_rowid alone: non-zero afterwards means inserted.
-  sqlite3_set_last_insert_rowid(db.get(), 0);
+  // An insert sets last_insert_rowid to the id; the update branch of an upsert leaves it alone.
+  if (stats != nullptr) sqlite3_set_last_insert_rowid(db.get(), 0);
   FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "transaction", t.id));
-  if (sqlite3_last_insert_rowid(db.get()) != 0) ++new_transactions;
+  if (stats != nullptr && Changes() > 0) {
+    ++(sqlite3_last_insert_rowid(db.get()) == t.id ? stats->new_transactions
+                                                   : stats->transactions_updated);
+    if (t.deleted) ++stats->transactions_deleted;
+  }
   return Status::Ok();
 }
 
@@ -406,7 +411,7 @@ constexpr Sql kGetInbox = {"read inbox item", STORE_INBOX_COLUMNS "WHERE id = ?1
 constexpr Sql kInboxBody = {"read inbox body",
                             "SELECT body FROM inbox_bodies WHERE inbox_id = ?1"};
 constexpr Sql kPendingInbox = {"list pending inbox items",
-                               "SELECT id FROM inbox WHERE state = 'pending' ORDER BY id"};
+                               "SELECT id FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?1"};
 constexpr Sql kMarkFailed = {"mark inbox item failed",
                              "UPDATE inbox SET state = 'failed', error = ?2 WHERE id = ?1"};
 
@@ -461,22 +466,76 @@ int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }  // SQLite: negat
 
 }  // namespace
 
+namespace {
+
+// The body of a just-inserted inbox_bodies row (a zeroblob of its size) written in chunks, so
+// SQLite never builds the whole record in memory (it would copy a 90 MB body once more).
+Status WriteBody(sqlite3* db, int64_t inbox_id, int64_t body_bytes, ByteSource* body) {
+  constexpr size_t kChunk = 256 * 1024;
+  sqlite3_blob* raw = nullptr;
+  int rc = sqlite3_blob_open(db, "main", "inbox_bodies", "body", inbox_id, 1, &raw);
+  std::unique_ptr<sqlite3_blob, int (*)(sqlite3_blob*)> blob(raw, &sqlite3_blob_close);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "open inbox body for writing");
+  std::unique_ptr<char[]> buffer(new char[kChunk]);
+  int64_t offset = 0;
+  while (offset < body_bytes) {
+    STORE_ASSIGN_OR_RETURN(size_t n, body->Read(buffer.get(), kChunk));
+    if (n == 0 || offset + static_cast<int64_t>(n) > body_bytes) {
+      return Status::InvalidArgument("inbox body: " + std::to_string(body_bytes) +
+                                     " bytes announced, " +
+                                     std::to_string(offset + static_cast<int64_t>(n)) + " given");
+    }
+    rc = sqlite3_blob_write(blob.get(), buffer.get(), static_cast<int>(n), static_cast<int>(offset));
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "write inbox body");
+    offset += static_cast<int64_t>(n);
+  }
+  return Status::Ok();
+}
+
+class StringViewSource : public ByteSource {
+ public:
+  explicit StringViewSource(std::string_view text) : text_(text) {}
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, text_.size());
+    std::memcpy(buffer, text_.data(), n);
+    text_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view text_;
+};
+
+}  // namespace
+
 Result<bool> Store::InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                                 std::optional<int64_t> user_id, std::string_view body,
                                 UnixSeconds received_at) {
+  StringViewSource source(body);
+  return InsertInboxFrom(webhook_id, event, user_id, static_cast<int64_t>(body.size()), &source,
+                         received_at);
+}
+
+Result<bool> Store::InsertInboxFrom(std::optional<int64_t> webhook_id, const std::string& event,
+                                    std::optional<int64_t> user_id, int64_t body_bytes,
+                                    ByteSource* body, UnixSeconds received_at) {
   const std::string what = "store inbox item";
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   {
     STORE_ASSIGN_OR_RETURN(StmtLease item, impl_->Use(kInsertInbox));
-    item->BindAll(webhook_id, event, user_id, received_at, static_cast<int64_t>(body.size()));
+    item->BindAll(webhook_id, event, user_id, received_at, body_bytes);
     FREENAHI_RETURN_IF_ERROR(item->Run());
   }
   if (impl_->Changes() == 0) return false;  // a duplicate: ~WriteTxn rolls back nothing
-  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInboxBody));
-  stmt->Bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(impl_->db.get())));
-  stmt->BindBlob(2, body);
-  FREENAHI_RETURN_IF_ERROR(stmt->Run());
+  const int64_t inbox_id = sqlite3_last_insert_rowid(impl_->db.get());
+  {
+    STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kInsertInboxBody));
+    stmt->Bind(1, inbox_id);
+    stmt->BindZeroBlob(2, body_bytes);
+    FREENAHI_RETURN_IF_ERROR(stmt->Run());
+  }
+  FREENAHI_RETURN_IF_ERROR(WriteBody(impl_->db.get(), inbox_id, body_bytes, body));
   FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // durable once this returns
   return true;
 }
@@ -536,8 +595,9 @@ Result<std::string> Store::InboxBody(int64_t inbox_id) {
   return stmt->Text(0);
 }
 
-Result<std::vector<int64_t>> Store::PendingInboxIds() {
+Result<std::vector<int64_t>> Store::PendingInboxIds(int limit) {
   STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kPendingInbox));
+  stmt->Bind(1, SqlLimit(limit));
   std::vector<int64_t> ids;
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());

@@ -6,6 +6,7 @@
 #define FREENAHI_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "model.h"
+#include "record_stream.h"
 #include "status.h"
 
 struct sqlite3;
@@ -32,6 +34,22 @@ struct InboxItem {
   std::string error;  // why it could not be applied (kFailed), else empty
   std::optional<UnixSeconds> applied_at;
   int64_t body_bytes = 0;
+};
+
+// What applying one payload changed (logs, the on_new_transactions hook).
+struct ApplyStats {
+  int64_t new_transactions = 0;      // inserted
+  int64_t transactions_updated = 0;  // already stored and changed (newer or equal last_update;
+                                     // an identical re-sent row is not rewritten, not counted)
+  int64_t transactions_deleted = 0;  // of those written, how many carry a `deleted` date
+  int64_t accounts_touched = 0;      // account rows written (a stale version writes nothing)
+};
+
+// The database's pages (the file, without its WAL; disk_space.h measures files).
+struct DatabaseSize {
+  int64_t database_bytes = 0;  // page_count x page_size
+  int64_t free_pages = 0;  // pages on the freelist, reusable or returnable by incremental vacuum
+  int64_t page_size = 0;
 };
 
 struct AccountRow {
@@ -100,14 +118,42 @@ class Store {
   Result<bool> InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                            std::optional<int64_t> user_id, std::string_view body,
                            UnixSeconds received_at);
+  // The same, with the body pulled from `body` in chunks until `body_bytes` are written (a source
+  // that ends sooner is InvalidArgument and nothing is stored): the seam for a receiver that
+  // streams the request body instead of holding it (the webhook holds it whole today).
+  Result<bool> InsertInboxFrom(std::optional<int64_t> webhook_id, const std::string& event,
+                               std::optional<int64_t> user_id, int64_t body_bytes,
+                               ByteSource* body, UnixSeconds received_at);
   Result<std::vector<InboxItem>> ListInbox(std::optional<InboxState> only, int limit);
   Result<InboxItem> GetInbox(int64_t inbox_id);          // NotFound "inbox item 7: not found"
   Result<std::string> InboxBody(int64_t inbox_id);
-  Result<std::vector<int64_t>> PendingInboxIds();        // oldest first
+  Result<std::vector<int64_t>> PendingInboxIds(int limit = 0);  // oldest first; 0: all
   // Applies `payload` and marks the item applied in ONE transaction: all of it or nothing.
-  // `stats` (may be null) is filled when the apply commits.
+  // `stats` (optional) receives what changed.
   Status ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
                     ApplyStats* stats = nullptr);
+  // The streaming form (store_stream.cc): inside ONE transaction, calls `parse` with the stored
+  // body read in chunks (incremental blob I/O, never whole) and a sink that upserts each record
+  // as it comes, then applies the Payload `parse` returns (the headers: user, connection,
+  // accounts) and marks the item applied. An error from `parse` rolls everything back and is
+  // returned unchanged. NotFound "inbox item 7: not found" / "inbox item 7: body missing (...)".
+  // Foreign keys are checked at the commit (records may precede their account in the body).
+  using BodyParser = std::function<Result<Payload>(ByteSource* body, RecordSink* records)>;
+  Result<ApplyStats> ApplyInboxStreaming(int64_t inbox_id, const BodyParser& parse,
+                                         UnixSeconds now);
+
+  // Retention (store_stream.cc). Deletes the bodies of at most `max_items` items applied before
+  // `applied_before` (their inbox rows stay: metadata and state); failed and pending items keep
+  // theirs. Returns how many bodies went.
+  Result<int> PruneAppliedBodies(UnixSeconds applied_before, int max_items);
+  // Returns up to `max_pages` free pages to the filesystem (auto_vacuum=INCREMENTAL; a no-op in
+  // another mode). Returns the free pages left.
+  Result<int64_t> IncrementalVacuum(int max_pages);
+  // Pages of the open database.
+  Result<DatabaseSize> Size();
+  // A database made before incremental auto-vacuum is converted once (one VACUUM: rewrites the
+  // file, needs its size free again). true when it converted, false when nothing was needed.
+  Result<bool> EnsureIncrementalVacuum();
   Status MarkInboxFailed(int64_t inbox_id, const std::string& reason);
 
   // Permanent user tokens (from `auth/init`), used to authenticate webhooks.
@@ -132,6 +178,7 @@ class Store {
   Status Checkpoint();
 
  private:
+  Status ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSeconds now);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -256,6 +256,10 @@ void SqliteStmt::Bind(int index, std::string&& text) {
   sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void SqliteStmt::BindZeroBlob(int index, int64_t bytes) {
+  sqlite3_bind_zeroblob64(stmt_.get(), index, static_cast<sqlite3_uint64>(bytes));
+}
+
 void SqliteStmt::BindBlob(int index, std::string_view bytes) {
   // A zero-length blob still needs a non-null pointer, or SQLite stores NULL.
   sqlite3_bind_blob64(stmt_.get(), index, bytes.empty() ? "" : bytes.data(), bytes.size(),
@@ -344,6 +348,11 @@ Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_c
   sqlite3_busy_timeout(db, busy_timeout_ms);
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"));
   if (read_only) return Status::Ok();
+  // Only takes effect on a new, empty file, and only before journal_mode writes its first page:
+  // freed pages can then be handed back in slices (Store::IncrementalVacuum). Older files are
+  // converted once by Store::EnsureIncrementalVacuum.
+  FREENAHI_RETURN_IF_ERROR(
+      Exec(db, "PRAGMA auto_vacuum = INCREMENTAL", "enable incremental auto-vacuum"));
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL", "enable WAL"));
   // A checkpoint resets the WAL to at most this size: a first sync must not leave 30 MB of WAL
   // on a router's flash.

@@ -59,6 +59,8 @@ class SqliteStmt {
   void Bind(int index, std::string&& text);
   void Bind(int index, const char* text) { Bind(index, std::string_view(text)); }
   void BindBlob(int index, std::string_view bytes);
+  // A blob of `bytes` zeros, filled afterwards through incremental blob I/O (never in memory).
+  void BindZeroBlob(int index, int64_t bytes);
   template <typename T>
   void Bind(int index, const std::optional<T>& value) {
     value ? Bind(index, *value) : Bind(index, std::nullopt);

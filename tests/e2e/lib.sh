@@ -49,6 +49,7 @@ write_config() {
     for kv in "$@"; do case $kv in server.*) echo "${kv#server.}" ;; esac; done
     echo "[store]"
     echo "database = ${DB_PATH:-$WORK/freenahi.db}"
+    for kv in "$@"; do case $kv in store.*) echo "${kv#store.}" ;; esac; done
     echo "[log]"
     echo "level = debug"
   } > "$WORK/freenahi.ini"

@@ -2,6 +2,7 @@
 // Tests for payload.cc: the Powens sample, the envelope, bad shapes with their JSON paths, and
 // every event's body shape.
 #include "payload.h"
+#include "payload_internal.h"
 
 #include "catch.h"
 #include <fstream>
@@ -720,6 +721,61 @@ TEST_CASE("payload: a dropped member keeps the member counts of its object", "[p
   // Arrays are reserved from their JSON size, not grown by doubling.
   CHECK(a.transactions.capacity() == 2);
   CHECK(p.connection->accounts.capacity() == 1);
+}
+
+}  // namespace
+}  // namespace freenahi
+
+namespace freenahi {
+namespace {
+
+// Every converter runs (each reads its members in straight-line code) on bodies that carry only
+// what is required: a read of a name the filter lacks fails with kInternal, so these catch a
+// converter/filter mismatch before a rare payload does in production.
+TEST_CASE("payload: every converter reads only names the key filter keeps", "[payload]") {
+  const std::string txn =
+      R"({"id": 1, "date": "2024-01-02", "value": 1, "counterparty": {}, "categories": [{}],)"
+      R"( "original_currency": {"id": "GBP"}})";
+  const std::string txn_flat = R"({"id": 2, "date": "2024-01-02", "value": 1,)"
+                               R"( "original_currency": "GBP"})";
+  const std::string account = R"({"id": 10, "currency": {}, "loan": {}, "transactions": [)" +
+                              txn + "," + txn_flat + R"(], "investments": [{"id": 5}]})";
+  const std::string account_text_currency = R"({"id": 11, "currency": "USD"})";
+  const std::string connection = R"({"id": 3, "connector": {}, "accounts": [)" + account + "," +
+                                 account_text_currency + "]}";
+  const std::vector<std::pair<WebhookEvent, std::string>> cases = {
+      {WebhookEvent::kConnectionSynced, R"({"user": {"id": 1}, "connection": )" + connection + "}"},
+      {WebhookEvent::kAccountsFetched, R"({"id_user": 1, "connection": )" + connection + "}"},
+      {WebhookEvent::kConnectionDeleted, connection},
+      {WebhookEvent::kConnectionDeleted, R"({"connection": )" + connection + "}"},
+      {WebhookEvent::kAccountSynced, R"({"id_connection": 3, "account": )" + account + "}"},
+      {WebhookEvent::kAccountSynced, account},
+      {WebhookEvent::kAccountEnabled, account},
+      {WebhookEvent::kAccountDisabled, account},
+      {WebhookEvent::kUserDeleted, R"({"id": 1})"},
+      {WebhookEvent::kUserDeleted, R"({"id_user": 1})"},
+      {WebhookEvent::kUserDeleted, R"({"user": {"id": 1}})"},
+  };
+  for (const auto& [event, body] : cases) {
+    INFO(WebhookEventName(event) << ": " << body);
+    Result<Payload> p = ParsePayload(event, body);
+    CHECK(p.status().ToString() == "OK");
+  }
+}
+
+TEST_CASE("payload: reading a name the filter lacks is an error, not an abort", "[payload]") {
+  rapidjson::Document doc;
+  doc.Parse(R"({"id_webhook_data": 1, "id": 4})");
+  const payload_internal::Node root{&doc};
+  CHECK(root.Get("not_a_read_key") == nullptr);
+  const payload_internal::Node child{&doc, &root, "user"};
+  CHECK(child.Get("another_unread_key") == nullptr);  // reported at the root
+  Payload p;
+  Status status = payload_internal::ParseRoot(root, WebhookEvent::kUserDeleted, &p);
+  CHECK(status.code() == Status::Code::kInternal);
+  CHECK(status.message() ==
+        "payload.cc reads \"another_unread_key\", which kReadKeys lacks (a programming error; "
+        "please report it)");
 }
 
 }  // namespace
