@@ -244,7 +244,6 @@ Status Store::ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSe
   }
   FREENAHI_RETURN_IF_ERROR(impl_->ApplyPayload(payload, now).WithContext(what));
   FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // on any early return, ~WriteTxn rolls back
-  if (stats != nullptr) stats->new_transactions = impl_->new_transactions;
   return Status::Ok();
 }
 

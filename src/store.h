@@ -89,10 +89,6 @@ struct BalanceRow {  // balance history: one row per account per Paris day
 };
 
 // What one ApplyInbox changed (for hooks): counted inside the apply, no extra query.
-struct ApplyStats {
-  int64_t new_transactions = 0;  // transactions inserted (not updates of stored ones)
-};
-
 class Store {
  public:
   struct Options {
