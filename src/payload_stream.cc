@@ -5,11 +5,14 @@
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "json_text.h"
 #include "payload.h"
 #include "payload_internal.h"
 
@@ -38,6 +41,8 @@ class ChunkReader {
     }
     if (*n == 0) {
       done_ = true;
+      // A sequence the body ends inside of is invalid UTF-8, where it started.
+      if (!carry_.empty()) SetTextError(base_ - carry_.size(), "invalid UTF-8");
       return false;
     }
     length_ = *n;
@@ -49,14 +54,17 @@ class ChunkReader {
   size_t base() const { return base_; }
   const char* chunk() const { return buffer_.get(); }
 
-  // After a failed parse: reads the rest, looking only for a NUL (ParsePayload reports it first).
-  void DrainForNul() {
+  // After a failed parse: reads the rest, looking only for a NUL or invalid UTF-8 (ParsePayload's
+  // whole-body CheckJsonText reports those before any syntax error).
+  void DrainForTextError() {
     const char* begin;
     const char* end;
     while (!done_ && Next(&begin, &end)) {
     }
   }
-  const std::optional<size_t>& nul_offset() const { return nul_offset_; }
+  // The first NUL or invalid UTF-8 byte of the body, as CheckJsonText (json_text.h) finds it.
+  const std::optional<size_t>& text_error_offset() const { return text_error_offset_; }
+  const char* text_error_reason() const { return text_error_reason_; }
   std::optional<size_t> first_non_space() const { return first_non_space_; }
   const Status& error() const { return error_; }
 
@@ -67,11 +75,69 @@ class ChunkReader {
       if (i < length_) first_non_space_ = base_ + i;
     }
     const void* nul = std::memchr(buffer_.get(), '\0', length_);
-    if (nul != nullptr) {
-      length_ = static_cast<size_t>(static_cast<const char*>(nul) - buffer_.get());
-      nul_offset_ = base_ + length_;
-      done_ = true;  // the text ends here for the parser
+    size_t text_end = nul ? static_cast<size_t>(static_cast<const char*>(nul) - buffer_.get())
+                          : length_;
+    std::optional<size_t> bad = FirstInvalidUtf8InChunk(text_end);
+    if (bad) {
+      SetTextError(*bad, "invalid UTF-8");
+    } else if (nul) {
+      SetTextError(base_ + text_end, "NUL byte");
     }
+  }
+
+  // The body offset of the first invalid UTF-8 byte in [0, text_end) of this chunk, with the
+  // sequence the previous chunk ended inside of (carry_) completed first; a sequence this chunk
+  // ends inside of is carried to the next one, so chunk boundaries never change the answer.
+  std::optional<size_t> FirstInvalidUtf8InChunk(size_t text_end) {
+    std::string_view chunk(buffer_.get(), text_end);
+    size_t start = 0;
+    if (!carry_.empty()) {
+      const size_t carry_offset = base_ - carry_.size();
+      const size_t need = std::min(Utf8SequenceLength(carry_[0]) - carry_.size(), chunk.size());
+      std::string sequence = carry_ + std::string(chunk.substr(0, need));
+      if (sequence.size() < Utf8SequenceLength(carry_[0]) && text_end == length_) {
+        carry_ = sequence;  // a chunk shorter than the sequence: keep carrying
+        return std::nullopt;
+      }
+      carry_.clear();
+      size_t bad = FirstInvalidUtf8(sequence);
+      if (bad < sequence.size()) return carry_offset + bad;
+      start = need;
+    }
+    size_t tail = text_end == length_ ? IncompleteTail(chunk.substr(start)) : 0;
+    std::string_view whole = chunk.substr(start, chunk.size() - start - tail);
+    size_t bad = FirstInvalidUtf8(whole);
+    if (bad < whole.size()) return base_ + start + bad;
+    carry_.assign(chunk.substr(chunk.size() - tail));
+    return std::nullopt;
+  }
+
+  // Bytes of a multi-byte sequence that `text` ends inside of (0 when it ends on a boundary).
+  static size_t IncompleteTail(std::string_view text) {
+    for (size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+      unsigned char c = static_cast<unsigned char>(text[text.size() - back]);
+      if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+      return Utf8SequenceLength(text[text.size() - back]) > back ? back : 0;
+    }
+    return 0;
+  }
+  // Length a lead byte announces; 1 for ASCII and for bytes that cannot lead (FirstInvalidUtf8
+  // then reports them).
+  static size_t Utf8SequenceLength(char lead) {
+    unsigned char c = static_cast<unsigned char>(lead);
+    if (c >= 0xC2 && c <= 0xDF) return 2;
+    if (c >= 0xE0 && c <= 0xEF) return 3;
+    if (c >= 0xF0 && c <= 0xF4) return 4;
+    return 1;
+  }
+
+  // The text ends at `offset` for the parser: the chunk is cut there and nothing more is read.
+  void SetTextError(size_t offset, const char* reason) {
+    if (text_error_offset_) return;
+    text_error_offset_ = offset;
+    text_error_reason_ = reason;
+    length_ = offset > base_ ? std::min(length_, offset - base_) : 0;
+    done_ = true;
   }
 
   ByteSource* source_;
@@ -79,7 +145,9 @@ class ChunkReader {
   size_t base_ = 0;    // offset of the current chunk in the body
   size_t length_ = 0;  // bytes of the current chunk
   bool done_ = false;
-  std::optional<size_t> nul_offset_;
+  std::optional<size_t> text_error_offset_;
+  const char* text_error_reason_ = "";
+  std::string carry_;  // the start of a UTF-8 sequence the previous chunk ended inside of
   std::optional<size_t> first_non_space_;
   Status error_;
 };
@@ -555,9 +623,11 @@ Result<Payload> StreamPayload(WebhookEvent event, ByteSource* source, RecordSink
   rapidjson::ParseResult parsed = reader.Parse<kFullParseFlags>(stream, *handler);
   if (!chunks.error().ok()) return chunks.error();
   if (!handler->sink_error().ok()) return handler->sink_error();
-  if (parsed.IsError() && !chunks.nul_offset()) chunks.DrainForNul();
+  if (parsed.IsError() && !chunks.text_error_offset()) chunks.DrainForTextError();
   if (!chunks.error().ok()) return chunks.error();
-  if (chunks.nul_offset()) return Malformed(*chunks.nul_offset(), "NUL byte");
+  if (chunks.text_error_offset()) {
+    return Malformed(*chunks.text_error_offset(), chunks.text_error_reason());
+  }
   if (parsed.IsError()) return Malformed(parsed);
   if (!handler->root_is_object()) {
     return Malformed(chunks.first_non_space().value_or(0), "not a JSON object");

@@ -213,6 +213,14 @@ TEST_CASE("payload_stream: errors keep ParsePayload's text and JSON path", "[pay
       std::string("{\"a\": \"b\0c\"}", 11),
       std::string("{\"a\": 1, \"b\": tru\0}", 19),
       "{\"a\": \"\xff\"}",
+      // UTF-8 across chunk boundaries: valid, truncated at the end, broken mid-sequence, and a
+      // NUL after invalid UTF-8 (the first wins), as the whole-body CheckJsonText sees them.
+      "{\"a\": \"d\xc3\xa9p\xc3\xb4t \xf0\x9f\x92\xb6\"} x",
+      "{\"a\": \"b\"} \xf0\x9f\x92",
+      "{\"a\": \"\xe2\x82\"}",
+      "{\"a\": \"\xe2\x82\xac\xe2\x28\xa1\"}",
+      std::string("{\"a\": \"\xc3\x28\0\"}", 12),
+      std::string("{\"a\": tru\xc3\xa9 \0}", 14),
       synced("", ok_t + R"(, {"id": 2, "date": "2024-01-02", "value": "1.234"})"),
       synced("", ok_t + R"(, {"id": 2, "date": "2024-13-02", "value": 1})"),
       synced("", ok_t + R"(, {"id": 2, "value": 1})"),
@@ -238,7 +246,7 @@ TEST_CASE("payload_stream: errors keep ParsePayload's text and JSON path", "[pay
     INFO(body);
     const std::string expected = ViaDom(WebhookEvent::kConnectionSynced, body);
     CHECK(expected.rfind("OK\n", 0) != 0);
-    for (size_t step : {size_t{1}, size_t{5}, size_t{1} << 16}) {
+    for (size_t step : {size_t{1}, size_t{2}, size_t{3}, size_t{5}, size_t{1} << 16}) {
       CHECK(ViaStream(WebhookEvent::kConnectionSynced, body, step) == expected);
     }
   }
