@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli_internal.h"
+#include "cli_powens.h"
 #include "config.h"
 #include "serve.h"
 
@@ -28,7 +29,6 @@ struct Command {
 };
 
 int CmdServe(const CliArgs& args) { return RunServe(args.config_path(), args.Has("verbose")); }
-int CmdInit(const CliArgs& args);
 int CmdVersion(const CliArgs&) {
   printf("freenahi %s\n", FREENAHI_VERSION);
   return kExitOk;
@@ -41,12 +41,55 @@ const Command kCommands[] = {
      "  SIGHUP reloads the config and certificate; SIGTERM/SIGINT stop cleanly.\n"
      "  -v, --verbose   log debug lines too\n",
      "config", CmdServe},
-    {"init", "write a commented config file",
-     "usage: freenahi init [--config PATH] [--listen HOST:PORT] [--database PATH] [--force]\n"
-     "  Writes every key with its documentation and default (mode 0600). Refuses to overwrite\n"
-     "  an existing file unless --force. A relative --database is relative to the config\n"
-     "  file's directory, like every path inside the file.\n",
-     "config listen database", CmdInit},
+    {"init", "set up: write the config, create the Powens user, print what to register",
+     "usage: freenahi init [--config PATH] [--domain NAME] [--client-id ID] [--client-secret S|-]\n"
+     "                     [--redirect-uri URL] [--public-url https://HOST[:PORT]]\n"
+     "                     [--listen HOST:PORT] [--database PATH] [--force]\n"
+     "  Writes the config (mode 0600), or completes an existing one keeping its other lines.\n"
+     "  With the three Powens credentials (flags, the config, or asked on a terminal; the\n"
+     "  secret is not echoed), calls POST /auth/init once and keeps the permanent user token in\n"
+     "  the database; running it again never creates a second Powens user. Then prints the\n"
+     "  webhook URL and the redirect URI to register in the Powens console.\n"
+     "  --client-secret - reads the secret from stdin (a flag value shows in `ps`).\n"
+     "  --public-url    how Powens reaches this box (default https://<hostname>[:port])\n"
+     "  --force         start from a fresh config instead of completing the existing one\n"
+     "  A relative --database is relative to the config file's directory.\n"
+     "example: freenahi init --domain exampleco-sandbox --client-id 12345678 --client-secret -\n",
+     "config listen database domain client-id client-secret redirect-uri public-url", CmdInit},
+    {"connect", "print the Powens link (and QR code) that connects a bank",
+     "usage: freenahi connect [--config PATH] [--lang fr] [--manage | --reconnect CONNECTION_ID]\n"
+     "  Gets a single-use code from Powens and prints the webview link: connect a new bank,\n"
+     "  --manage to enable accounts or fix a login, --reconnect ID to renew a bank's consent\n"
+     "  (SCA). On a terminal, also as a QR code for a phone. The webview comes back to\n"
+     "  [powens] redirect_uri, which `freenahi serve` answers and then pulls the new data.\n"
+     "example: freenahi connect --lang fr\n",
+     "config lang reconnect", CmdConnect},
+    {"pull", "fetch from the Powens API what webhooks missed",
+     "usage: freenahi pull [--config PATH] [--full] [--connection ID]\n"
+     "  Reads connections, accounts and transactions (changed since the last pull) page by\n"
+     "  page into the database, exactly as webhooks would. serve runs it at start-up and\n"
+     "  every [powens] pull_interval. Progress on a terminal; quiet otherwise.\n"
+     "  --full            every transaction, not only those changed since the last pull\n"
+     "  --connection ID   only this connection\n"
+     "example: freenahi pull --full\n",
+     "config connection rate-history", CmdPull},
+    {"sync", "ask Powens to sync a bank now, then show its state",
+     "usage: freenahi sync [--config PATH] [CONNECTION_ID]\n"
+     "  PUT /users/me/connections/ID: the bank is synced now (can take minutes); without an id,\n"
+     "  every connection. The new data arrives by webhook (or `freenahi pull`).\n"
+     "example: freenahi sync 317\n",
+     "config", CmdSync},
+    {"status", "daemon, last webhook and pull, each connection and what to do",
+     "usage: freenahi status [--config PATH]\n"
+     "  Whether the daemon answers, the last webhook and pull, failed inbox items, and for each\n"
+     "  bank connection its state, last sync and the command that fixes it when it needs you.\n"
+     "example: freenahi status\n",
+     "config", CmdStatus},
+    {"doctor", "check config, certificate, port, database, CA bundle, Powens credentials",
+     "usage: freenahi doctor [--config PATH]\n"
+     "  One line per check: ok, or FAIL and what to do. Exit 1 when any check fails.\n"
+     "example: freenahi doctor\n",
+     "config", CmdDoctor},
     {"accounts", "list bank accounts and balances",
      "usage: freenahi accounts [--config PATH] [--all] [--json]\n"
      "  --all    include accounts deleted at the bank\n"
@@ -147,7 +190,9 @@ bool ParseFlags(const Command& command, int argc, char** argv, int first, CliArg
   return true;
 }
 
-const char* const kKnownSwitches[] = {"help", "verbose", "json", "all", "deleted", "force"};
+const char* const kKnownSwitches[] = {"help",   "verbose", "json",        "all",
+                                      "deleted", "force",  "manage",     "full",
+                                      "report-calls"};
 
 int CheckSwitches(const CliArgs& args) {
   for (const std::string& s : args.switches) {
@@ -155,28 +200,6 @@ int CheckSwitches(const CliArgs& args) {
     for (const char* k : kKnownSwitches) known = known || s == k;
     if (!known) return CliError(kExitUsage, "unknown option --" + s + " for '" + args.command + "' (see --help)");
   }
-  return kExitOk;
-}
-
-int CmdInit(const CliArgs& args) {
-  std::string path = args.config_path();
-  Config config;
-  if (auto listen = args.Value("listen")) config.listen = *listen;
-  if (auto database = args.Value("database")) config.database = *database;
-  std::string text = RenderConfig(config, /*include_secrets=*/false);
-  // Validate what we are about to write, so init never produces a file serve rejects.
-  Result<Config> check = ParseConfig(text, path, nullptr);
-  if (!check.ok()) return CliError(kExitUsage, check.status().message());
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (args.Has("force") ? O_TRUNC : O_EXCL);
-  int fd = open(path.c_str(), flags, 0600);
-  if (fd < 0)
-    return CliError(kExitFailure, "write " + path + ": " + strerror(errno) +
-                                      (errno == EEXIST ? " (use --force to overwrite)" : ""));
-  ssize_t written = write(fd, text.data(), text.size());
-  bool ok = written == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
-  close(fd);
-  if (!ok) return CliError(kExitFailure, "write " + path + ": " + strerror(errno));
-  printf("wrote %s: add your Powens client_id, client_secret, domain and user_token\n", path.c_str());
   return kExitOk;
 }
 

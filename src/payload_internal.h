@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Shared by payload.cc and payload_envelope.cc only: parse flags and error helpers.
+// Shared by payload.cc, payload_envelope.cc and powens_page.cc: parse flags, error helpers and
+// the record converters.
 #ifndef FREENAHI_PAYLOAD_INTERNAL_H_
 #define FREENAHI_PAYLOAD_INTERNAL_H_
 
+#include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "model.h"
 #include "status.h"
 
 namespace freenahi {
@@ -28,6 +31,14 @@ size_t FirstNonSpace(std::string_view body);
 std::string Quote(std::string_view text);  // "\"text\"", shortened past 40 characters
 // Ids and counts: an integer, given as a JSON number or string ("2881", "2881.0", "1e3").
 Result<int64_t> ParseInteger(std::string_view text);
+
+// The webhook's record converters, for API pages (powens_page.cc): `v` is an object parsed with
+// kParseNumbersAsStringsFlag; error paths are relative to it ("accounts[0].balance: ...").
+// A connection brings its nested accounts; a transaction takes its account's id and currency.
+Status ConvertUser(const rapidjson::Value& v, User* out);
+Status ConvertConnection(const rapidjson::Value& v, Connection* out);
+Status ConvertAccount(const rapidjson::Value& v, Account* out);
+Status ConvertTransaction(const rapidjson::Value& v, const Account& account, Transaction* out);
 
 }  // namespace payload_internal
 }  // namespace freenahi

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+// ServePowens: the pull queue (one child at a time), the interval timer, the /connected page and
+// the health hooks. The child is `<self> pull`, watched through its stdout pipe: the loop reads
+// what it prints (its call times, for the rate limit), reaps it at EOF and kills it at a timeout.
+#include "serve_powens.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "log.h"
+#include "unique_fd.h"
+
+namespace freenahi {
+
+namespace {
+
+constexpr int64_t kPullTimeoutMs = 15 * 60 * 1000;  // a pull of years of history, slowly
+constexpr int64_t kReapPollMs = 20;
+constexpr size_t kMaxChildOutput = 64 * 1024;
+constexpr int64_t kConsentWarningS = 14 * 24 * 3600;
+
+std::string SelfExe() {
+  char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return "freenahi";
+  return std::string(path, static_cast<size_t>(n));
+}
+
+// The path part of "https://host:port/path?query".
+std::string PathOf(const std::string& url) {
+  size_t scheme = url.find("://");
+  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) return "/";
+  std::string path = url.substr(slash);
+  return path.substr(0, path.find_first_of("?#"));
+}
+
+std::string RegexEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string JsonEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// One `freenahi pull` child: its stdout pipe watched by the loop, reaped at EOF, killed (its
+// whole process group) at the deadline. `done` runs once, from the loop.
+class PullChild {
+ public:
+  using Done = std::function<void(int exit_code, bool timed_out, const std::string& output)>;
+
+  static std::unique_ptr<PullChild> Start(EventLoop* loop, const std::vector<std::string>& argv,
+                                          int64_t timeout_ms, Done done) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return nullptr;
+    UniqueFd read_end(fds[0]), write_end(fds[1]);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid < 0) return nullptr;
+    if (pid == 0) {  // child: only async-signal-safe calls until exec
+      setpgid(0, 0);
+      dup2(write_end.get(), STDOUT_FILENO);
+      int null = open("/dev/null", O_RDONLY);
+      if (null >= 0) dup2(null, STDIN_FILENO);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+    return std::unique_ptr<PullChild>(
+        new PullChild(loop, pid, std::move(read_end), timeout_ms, std::move(done)));
+  }
+
+  ~PullChild() {
+    loop_->RemoveFd(out_.get());
+    loop_->CancelTimer(deadline_);
+    loop_->CancelTimer(reap_timer_);
+    if (pid_ > 0) {  // serve is stopping: the pull dies with it and resumes at the next start
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+ private:
+  PullChild(EventLoop* loop, pid_t pid, UniqueFd out, int64_t timeout_ms, Done done)
+      : loop_(loop), pid_(pid), out_(std::move(out)), done_(std::move(done)) {
+    loop_->AddFd(out_.get(), EventLoop::kReadable, [this](unsigned) { Read(); });
+    deadline_ = loop_->AddTimer(timeout_ms, [this] {
+      timed_out_ = true;
+      kill(-pid_, SIGKILL);
+    });
+  }
+
+  void Read() {
+    char buffer[4096];
+    for (;;) {
+      ssize_t n = read(out_.get(), buffer, sizeof(buffer));
+      if (n > 0) {
+        if (output_.size() < kMaxChildOutput) output_.append(buffer, static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      loop_->RemoveFd(out_.get());  // EOF (or error): the child is exiting
+      Reap();
+      return;
+    }
+  }
+
+  void Reap() {
+    reap_timer_ = 0;
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == 0) {
+      reap_timer_ = loop_->AddTimer(kReapPollMs, [this] { Reap(); });
+      return;
+    }
+    pid_ = -1;
+    loop_->CancelTimer(deadline_);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    Done done = std::move(done_);
+    done(code, timed_out_, output_);  // may destroy this object: nothing after
+  }
+
+  EventLoop* loop_;
+  pid_t pid_;
+  UniqueFd out_;
+  Done done_;
+  std::string output_;
+  bool timed_out_ = false;
+  EventLoop::TimerId deadline_ = 0;
+  EventLoop::TimerId reap_timer_ = 0;
+};
+
+ServePowens::ServePowens(EventLoop* loop, Store* store, std::string config_path)
+    : loop_(loop), store_(store), config_path_(std::move(config_path)) {}
+
+ServePowens::~ServePowens() { Stop(); }
+
+void ServePowens::Configure(const Config& config) {
+  bool interval_changed = config.pull_interval != config_.pull_interval;
+  config_ = config;
+  if (interval_changed && interval_timer_ != 0) ScheduleInterval();
+}
+
+void ServePowens::Register(HttpRouter* router) {
+  if (config_.redirect_uri.empty()) return;
+  std::string path = PathOf(config_.redirect_uri);
+  router->Get(RegexEscape(path), [this](const httplib::Request& req, std::string_view,
+                                        httplib::Response& res) { Callback(req, res); });
+  LOG_INFO("webview callback on %s", path.c_str());
+}
+
+void ServePowens::Start() {
+  stopped_ = false;
+  Result<std::optional<PowensUser>> user = store_->PowensUserWithToken();
+  if (!user.ok() || !*user) {
+    LOG_INFO("powens: no user yet (run `freenahi init`): no pulls");
+    return;
+  }
+  if (config_.pull_interval > 0) RequestPull(std::nullopt);
+  ScheduleInterval();
+  CheckHealth();
+}
+
+void ServePowens::Stop() {
+  stopped_ = true;
+  loop_->CancelTimer(interval_timer_);
+  loop_->CancelTimer(retry_timer_);
+  interval_timer_ = retry_timer_ = 0;
+  queue_.clear();
+  child_.reset();
+}
+
+void ServePowens::ScheduleInterval() {
+  loop_->CancelTimer(interval_timer_);
+  interval_timer_ = 0;
+  if (config_.pull_interval <= 0 || stopped_) return;
+  interval_timer_ = loop_->AddTimer(config_.pull_interval * 1000, [this] {
+    interval_timer_ = 0;
+    RequestPull(std::nullopt);
+    ScheduleInterval();
+  });
+}
+
+void ServePowens::RequestPull(std::optional<int64_t> connection_id) {
+  if (stopped_) return;
+  for (const auto& queued : queue_)
+    if (queued == connection_id || !queued) return;  // already covered
+  queue_.push_back(connection_id);
+  if (!child_) StartNextPull();
+}
+
+void ServePowens::StartNextPull() {
+  if (queue_.empty() || child_ || stopped_) return;
+  std::optional<int64_t> connection = queue_.front();
+  queue_.pop_front();
+  std::vector<std::string> argv = {SelfExe(), "pull", "--config", config_path_, "--report-calls"};
+  if (connection) argv.insert(argv.end(), {"--connection", std::to_string(*connection)});
+  if (!rate_history_.empty()) argv.insert(argv.end(), {"--rate-history", rate_history_});
+  LOG_INFO("powens: pull%s started", connection ? (" of connection " + std::to_string(*connection)).c_str() : "");
+  child_ = PullChild::Start(loop_, argv, kPullTimeoutMs,
+                            [this](int code, bool timed_out, const std::string& output) {
+                              PullEnded(code, timed_out, output);
+                            });
+  if (!child_) LOG_ERROR("powens: cannot start the pull: %s", strerror(errno));
+}
+
+void ServePowens::PullEnded(int exit_code, bool timed_out, const std::string& output) {
+  // "calls: t1 t2 ..." → "t1,t2,...": the next child counts these against the same minute.
+  size_t at = output.rfind("calls:");
+  if (at != std::string::npos) {
+    std::string list = output.substr(at + 6, output.find('\n', at) - at - 6);
+    rate_history_.clear();
+    size_t start = 0;
+    while ((start = list.find_first_not_of(' ', start)) != std::string::npos) {
+      size_t end = list.find(' ', start);
+      rate_history_ += (rate_history_.empty() ? "" : ",") + list.substr(start, end - start);
+      start = end;
+    }
+  }
+  if (timed_out)
+    LOG_ERROR("powens: pull killed after %lld s", static_cast<long long>(kPullTimeoutMs / 1000));
+  else if (exit_code != 0)
+    LOG_WARN("powens: pull failed (exit %d): see `freenahi status`", exit_code);
+  else
+    LOG_INFO("powens: pull done");
+  std::unique_ptr<PullChild> finished = std::move(child_);
+  loop_->AddTimer(0, [this, holder = std::shared_ptr<PullChild>(std::move(finished))] {
+    (void)holder;  // destroyed here, outside its own callback
+    CheckHealth();
+    StartNextPull();
+  });
+}
+
+void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) {
+  std::string error = req.get_param_value("error");
+  std::string description = req.get_param_value("error_description");
+  std::optional<int64_t> connection;
+  std::string id_text = req.get_param_value("connection_id");
+  if (!id_text.empty() && id_text.size() <= 18 &&
+      id_text.find_first_not_of("0123456789") == std::string::npos)
+    connection = std::stoll(id_text);
+  int64_t accounts = -1;
+  if (connection) {
+    Result<std::vector<ConnectionHealth>> all = store_->ListConnectionHealth();
+    if (all.ok())
+      for (const ConnectionHealth& c : *all)
+        if (c.id == *connection) accounts = c.accounts;
+  }
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(CallbackPage(error, description, connection, accounts), "text/html; charset=utf-8");
+  if (!error.empty()) {
+    LOG_WARN("webview callback: %s", error.c_str());
+    return;
+  }
+  LOG_INFO("webview callback: connection %s", id_text.empty() ? "-" : id_text.c_str());
+  RequestPull(connection);  // a reconnect or manage comes back without an id: pull everything
+}
+
+std::string ServePowens::CallbackPage(const std::string& error, const std::string& description,
+                                      std::optional<int64_t> connection_id, int64_t accounts) {
+  std::string title, text;
+  if (!error.empty()) {
+    title = "Bank not connected";
+    text = "<p>Powens says: <b>" + HtmlEscape(error) + "</b>" +
+           (description.empty() ? "" : ": " + HtmlEscape(description)) +
+           "</p><p>Nothing was changed. Run <code>freenahi connect</code> to try again.</p>";
+  } else {
+    title = "Bank connected";
+    std::string what = accounts > 0 ? std::to_string(accounts) + " accounts" : "accounts";
+    text = "<p>" + what + (connection_id ? " (connection " + std::to_string(*connection_id) + ")" : "") +
+           ", transactions arriving. You can close this page.</p>"
+           "<p>Accounts you did not enable in the webview stay empty: "
+           "<code>freenahi connect --manage</code> enables more.</p>";
+  }
+  return "<!doctype html><html><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width\"><title>freenahi: " + title +
+         "</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto;padding:0 1em}"
+         "</style></head><body><h1>" + title + "</h1>" + text + "</body></html>\n";
+}
+
+void ServePowens::CheckHealth() {
+  Result<std::vector<ConnectionHealth>> all = store_->ListConnectionHealth();
+  if (!all.ok()) return;
+  const UnixSeconds now = static_cast<UnixSeconds>(time(nullptr));
+  for (const ConnectionHealth& c : *all) {
+    if (c.deleted) continue;
+    bool bad = c.state && !c.state->empty() && *c.state != "validating" && *c.state != "decoupled";
+    bool state_changed = c.state != c.alerted_state;
+    bool expiring = c.access_expire && *c.access_expire - now < kConsentWarningS;
+    bool consent_new = expiring && c.consent_alerted != c.access_expire;
+    if (!state_changed && !consent_new) continue;
+    std::string id = std::to_string(c.id);
+    if (bad && state_changed) {
+      LOG_WARN("connection %s %s: %s", id.c_str(), c.bank.c_str(), c.state->c_str());
+      FireHook("on_sync_error",
+               "{\"event\":\"sync_error\",\"connection_id\":" + id + ",\"bank\":\"" +
+                   JsonEscape(c.bank) + "\",\"state\":\"" + JsonEscape(*c.state) +
+                   "\",\"error_message\":\"" + JsonEscape(c.error_message.value_or("")) + "\"}");
+    }
+    if (consent_new) {
+      LOG_WARN("connection %s %s: bank consent expires soon", id.c_str(), c.bank.c_str());
+      FireHook("on_consent_expiring",
+               "{\"event\":\"consent_expiring\",\"connection_id\":" + id + ",\"bank\":\"" +
+                   JsonEscape(c.bank) + "\",\"access_expire\":" + std::to_string(*c.access_expire) +
+                   ",\"command\":\"freenahi connect --reconnect " + id + "\"}");
+    }
+    Status marked = store_->MarkAlerted(c.id, c.state, expiring ? c.access_expire : c.consent_alerted);
+    if (!marked.ok()) LOG_WARN("%s", marked.message().c_str());
+  }
+}
+
+// Until powens-client's hooks module is merged: the event is logged (ids and state only).
+void ServePowens::FireHook(const char* name, const std::string& json) {
+  LOG_INFO("hook %s: %s", name, json.c_str());
+}
+
+}  // namespace freenahi
