@@ -247,12 +247,6 @@ const Key kKeys[] = {
          "Language of the webview links: 2 to 5 lowercase letters (en, fr, de, ...).", ParseLang),
     Int("powens", "signature_max_skew_s", &Config::signature_max_skew_s, 1, 86400,
         "Largest accepted distance between BI-Signature-Date and now, in seconds."),
-    // TEMPORARY (powens-cli) until powens-client's rows are merged.
-    Text("powens", "api_url", &Config::api_url, "API root; empty: from domain."),
-    Path("powens", "ca_file", &Config::ca_file, "Extra CA certificates (PEM)."),
-    Text("powens", "redirect_uri", &Config::redirect_uri, "Webview redirect URI."),
-    Int("powens", "rate_limit_per_min", &Config::rate_limit_per_min, 1, 10000, "Calls per minute."),
-    Int("powens", "pull_interval", &Config::pull_interval, 0, 86400 * 30, "Seconds; 0: off."),
     Text("server", "listen", &Config::listen,
          "Address and port to listen on: host:port, or [v6]:port for IPv6 ([::1]:8443).",
          ParseListen),

@@ -25,11 +25,6 @@ struct Config {
   std::string webhook_secret;  // secret: when set, BI-Signature (HMAC-SHA256) is required
   std::string lang = "en";     // webview language
   int64_t signature_max_skew_s = 300;  // BI-Signature-Date tolerance, seconds
-  // TEMPORARY (powens-cli) until powens-client's keys are merged.
-  std::string api_url, ca_file, redirect_uri;
-  int64_t rate_limit_per_min = 30;
-  int64_t pull_interval = 6 * 3600;
-  std::string ApiUrl() const { return api_url.empty() ? "https://" + (domain.find('.') == std::string::npos ? domain + ".biapi.pro" : domain) + "/2.0" : api_url; }
 
   // [server]
   std::string listen = "0.0.0.0:443";  // host:port; [::1]:8443 for IPv6
