@@ -1,125 +1,58 @@
 // SPDX-License-Identifier: MIT
-// The command table, argument parsing, help texts and exit codes. Each command's work lives in
-// its own module (serve.cc, cli_query.cc); this file only dispatches.
+// The command table, global and per-command flag parsing, help texts and exit codes. Each
+// command's handler and help live in its own cli_<name>.cc; this file only dispatches.
 #include "cli.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "cli_internal.h"
-#include "cli_powens.h"
 #include "config.h"
-#include "serve.h"
 
 namespace freenahi {
+
+// The command table: one line per command, in `freenahi --help` order. X(Name) refers to
+// kNameCommand, defined in cli_<name>.cc.
+#define FREENAHI_COMMANDS(X) \
+  X(Serve)                   \
+  X(Init)                    \
+  X(Connect)                 \
+  X(Pull)                    \
+  X(Sync)                    \
+  X(Status)                  \
+  X(Doctor)                  \
+  X(Accounts)                \
+  X(Transactions)            \
+  X(Inbox)                   \
+  X(Version)
+
+#define FREENAHI_DECLARE_COMMAND(name) extern const CommandSpec k##name##Command;
+FREENAHI_COMMANDS(FREENAHI_DECLARE_COMMAND)
+#undef FREENAHI_DECLARE_COMMAND
+
 namespace {
 
-struct Command {
-  const char* name;
-  const char* summary;
-  const char* usage;  // full --help text after the summary
-  const char* value_flags;  // space-separated flags that take a value
-  int (*run)(const CliArgs&);
-};
+#define FREENAHI_COMMAND_ENTRY(name) &k##name##Command,
+const CommandSpec* const kCommands[] = {FREENAHI_COMMANDS(FREENAHI_COMMAND_ENTRY)};
+#undef FREENAHI_COMMAND_ENTRY
 
-int CmdServe(const CliArgs& args) { return RunServe(args.config_path(), args.Has("verbose")); }
-int CmdVersion(const CliArgs&) {
-  printf("freenahi %s\n", FREENAHI_VERSION);
-  return kExitOk;
-}
-
-const Command kCommands[] = {
-    {"serve", "run the daemon in the foreground (webhooks over TLS into SQLite)",
-     "usage: freenahi serve [--config PATH] [-v]\n"
-     "  Listens for Powens webhooks, stores each one durably, then applies it to the database.\n"
-     "  SIGHUP reloads the config and certificate; SIGTERM/SIGINT stop cleanly.\n"
-     "  -v, --verbose   log debug lines too\n",
-     "config", CmdServe},
-    {"init", "set up: write the config, create the Powens user, print what to register",
-     "usage: freenahi init [--config PATH] [--domain NAME] [--client-id ID] [--client-secret S|-]\n"
-     "                     [--redirect-uri URL] [--public-url https://HOST[:PORT]]\n"
-     "                     [--listen HOST:PORT] [--database PATH] [--force]\n"
-     "  Writes the config (mode 0600), or completes an existing one keeping its other lines.\n"
-     "  With the three Powens credentials (flags, the config, or asked on a terminal; the\n"
-     "  secret is not echoed), calls POST /auth/init once and keeps the permanent user token in\n"
-     "  the database; running it again never creates a second Powens user. Then prints the\n"
-     "  webhook URL and the redirect URI to register in the Powens console.\n"
-     "  --client-secret - reads the secret from stdin (a flag value shows in `ps`).\n"
-     "  --public-url    how Powens reaches this box (default https://<hostname>[:port])\n"
-     "  --force         start from a fresh config instead of completing the existing one\n"
-     "  A relative --database is relative to the config file's directory.\n"
-     "example: freenahi init --domain exampleco-sandbox --client-id 12345678 --client-secret -\n",
-     "config listen database domain client-id client-secret redirect-uri public-url", CmdInit},
-    {"connect", "print the Powens link (and QR code) that connects a bank",
-     "usage: freenahi connect [--config PATH] [--lang fr] [--manage | --reconnect CONNECTION_ID]\n"
-     "  Gets a single-use code from Powens and prints the webview link: connect a new bank,\n"
-     "  --manage to enable accounts or fix a login, --reconnect ID to renew a bank's consent\n"
-     "  (SCA). On a terminal, also as a QR code for a phone. The webview comes back to\n"
-     "  [powens] redirect_uri, which `freenahi serve` answers and then pulls the new data.\n"
-     "example: freenahi connect --lang fr\n",
-     "config lang reconnect", CmdConnect},
-    {"pull", "fetch from the Powens API what webhooks missed",
-     "usage: freenahi pull [--config PATH] [--full] [--connection ID]\n"
-     "  Reads connections, accounts and transactions (changed since the last pull) page by\n"
-     "  page into the database, exactly as webhooks would. serve runs it at start-up and\n"
-     "  every [powens] pull_interval. Progress on a terminal; quiet otherwise.\n"
-     "  --full            every transaction, not only those changed since the last pull\n"
-     "  --connection ID   only this connection\n"
-     "example: freenahi pull --full\n",
-     "config connection rate-history", CmdPull},
-    {"sync", "ask Powens to sync a bank now, then show its state",
-     "usage: freenahi sync [--config PATH] [CONNECTION_ID]\n"
-     "  PUT /users/me/connections/ID: the bank is synced now (can take minutes); without an id,\n"
-     "  every connection. The new data arrives by webhook (or `freenahi pull`).\n"
-     "example: freenahi sync 317\n",
-     "config", CmdSync},
-    {"status", "daemon, last webhook and pull, each connection and what to do",
-     "usage: freenahi status [--config PATH]\n"
-     "  Whether the daemon answers, the last webhook and pull, failed inbox items, and for each\n"
-     "  bank connection its state, last sync and the command that fixes it when it needs you.\n"
-     "example: freenahi status\n",
-     "config", CmdStatus},
-    {"doctor", "check config, certificate, port, database, CA bundle, Powens credentials",
-     "usage: freenahi doctor [--config PATH]\n"
-     "  One line per check: ok, or FAIL and what to do. Exit 1 when any check fails.\n"
-     "example: freenahi doctor\n",
-     "config", CmdDoctor},
-    {"accounts", "list bank accounts and balances",
-     "usage: freenahi accounts [--config PATH] [--all] [--json]\n"
-     "  --all    include accounts deleted at the bank\n"
-     "  --json   machine-readable output; amounts are exact decimal strings\n",
-     "config", CmdAccounts},
-    {"transactions", "list transactions, newest first",
-     "usage: freenahi transactions [--config PATH] [--account ID] [--limit N] [--deleted] [--json]\n"
-     "  --account ID   only this account\n"
-     "  --limit N      at most N rows (default 50; 0: all)\n"
-     "  --deleted      include transactions deleted at the bank\n"
-     "  --json         machine-readable output; amounts are exact decimal strings\n",
-     "config account limit", CmdTransactions},
-    {"inbox", "list received webhooks; replay one",
-     "usage: freenahi inbox [--config PATH] [--state pending|applied|failed] [--limit N] [--json]\n"
-     "       freenahi inbox replay ID [--config PATH]\n"
-     "  Every webhook body is kept here before it is applied. An item that could not be applied\n"
-     "  keeps its reason; `replay` applies it again (after an upgrade, say).\n",
-     "config state limit", CmdInbox},
-    {"version", "print the version", "usage: freenahi version\n", "", CmdVersion},
-};
+// Flags every command accepts, before or after its name.
+constexpr const char* kGlobalValueFlags = "config";
+constexpr const char* kGlobalSwitches = "help no-color";
 
 void PrintUsage(FILE* out) {
   fprintf(out,
-          "usage: freenahi [--version] [--help] <command> [options]\n\n"
+          "usage: freenahi [--config PATH] [--json|--csv] [--no-color] <command> [options]\n\n"
           "A private bank-data hub: Powens webhooks in, SQLite on this box, answers here.\n\n"
           "commands:\n");
-  for (const Command& c : kCommands) fprintf(out, "  %-13s %s\n", c.name, c.summary);
+  for (const CommandSpec* c : kCommands) fprintf(out, "  %-13s %s\n", c->name, c->summary);
   fprintf(out,
-          "\nEvery command takes --config PATH (default $FREENAHI_CONFIG, else %s)\n"
-          "and --help. Exit codes: 0 ok, 1 failure, 2 usage or config error.\n",
+          "\nEvery command takes --config PATH (default $FREENAHI_CONFIG, else %s),\n"
+          "--help and --no-color (colour is only used on a terminal, never with NO_COLOR set);\n"
+          "these, --json and --csv may come before or after the command name.\n"
+          "Exit codes: 0 ok, 1 failure, 2 usage or config error. `freenahi <command> --help` shows\n"
+          "examples.\n",
           kDefaultConfigPath);
 }
 
@@ -138,37 +71,53 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-const Command* FindCommand(const std::string& name) {
-  for (const Command& c : kCommands)
-    if (name == c.name) return &c;
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const CommandSpec* c : kCommands)
+    if (name == c->name) return c;
   return nullptr;
 }
 
 int UnknownCommand(const std::string& name) {
-  const Command* best = nullptr;
+  const CommandSpec* best = nullptr;
   size_t best_distance = 3;
-  for (const Command& c : kCommands) {
-    size_t d = EditDistance(name, c.name);
-    if (d < best_distance) best = &c, best_distance = d;
+  for (const CommandSpec* c : kCommands) {
+    size_t d = EditDistance(name, c->name);
+    if (d < best_distance) best = c, best_distance = d;
   }
   std::string message = "unknown command '" + name + "'";
   if (best) message += ", did you mean '" + std::string(best->name) + "'?";
   return CliError(kExitUsage, message + " (see freenahi --help)");
 }
 
-bool TakesValue(const Command& command, const std::string& flag) {
-  std::string flags = std::string(" ") + command.value_flags + " ";
+bool InList(const char* list, const std::string& flag) {
+  std::string flags = std::string(" ") + list + " ";
   return flags.find(" " + flag + " ") != std::string::npos;
 }
 
-// Parses argv after the command name. Returns false (message printed) on a usage error.
-bool ParseFlags(const Command& command, int argc, char** argv, int first, CliArgs* args) {
-  for (int i = first; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-v") arg = "--verbose";
-    if (arg == "-h") arg = "--help";
-    if (arg == "-c") arg = "--config";
-    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+// Flags that take a value, for the command (null: before the command, only global ones).
+bool TakesValue(const CommandSpec* command, const std::string& flag) {
+  return InList(kGlobalValueFlags, flag) || (command && InList(command->value_flags, flag));
+}
+
+std::string Canonical(std::string arg) {
+  if (arg == "-v") return "--verbose";
+  if (arg == "-h") return "--help";
+  if (arg == "-c") return "--config";
+  if (arg == "-o") return "--output";
+  if (arg == "-n") return "--limit";
+  if (arg == "-V") return "--version";
+  return arg;
+}
+
+// Parses argv[*index...] into `args`. Before the command (`command` null) it stops at the first
+// word that is not a flag and leaves *index there. Returns false (message printed) on a usage
+// error.
+bool ParseFlags(const CommandSpec* command, int argc, char** argv, int* index, CliArgs* args) {
+  for (; *index < argc; ++*index) {
+    std::string arg = Canonical(argv[*index]);
+    bool is_flag = arg.size() >= 3 && arg.compare(0, 2, "--") == 0;
+    if (!is_flag) {
+      if (command == nullptr) return true;
       args->positional.push_back(arg);
       continue;
     }
@@ -182,73 +131,59 @@ bool ParseFlags(const Command& command, int argc, char** argv, int first, CliArg
       continue;
     }
     if (!inline_value) {
-      if (i + 1 >= argc) return CliError(kExitUsage, "--" + name + " needs a value"), false;
-      value = argv[++i];
+      if (*index + 1 >= argc) return CliError(kExitUsage, "--" + name + " needs a value"), false;
+      value = argv[++*index];
     }
     args->values[name] = value;
   }
   return true;
 }
 
-const char* const kKnownSwitches[] = {"help",   "verbose", "json",        "all",
-                                      "deleted", "force",  "manage",     "full",
-                                      "report-calls"};
-
-int CheckSwitches(const CliArgs& args) {
+int CheckFlags(const CommandSpec& command, const CliArgs& args) {
   for (const std::string& s : args.switches) {
-    bool known = false;
-    for (const char* k : kKnownSwitches) known = known || s == k;
-    if (!known) return CliError(kExitUsage, "unknown option --" + s + " for '" + args.command + "' (see --help)");
+    if (InList(kGlobalSwitches, s) || InList(command.switch_flags, s)) continue;
+    if (InList(command.value_flags, s) || InList(kGlobalValueFlags, s))
+      return CliError(kExitUsage, "--" + s + " needs a value");
+    return CliError(kExitUsage,
+                    "unknown option --" + s + " for '" + args.command + "' (see freenahi " +
+                        args.command + " --help)");
   }
+  for (const auto& [name, value] : args.values) {
+    if (!TakesValue(&command, name))
+      return CliError(kExitUsage, "unknown option --" + name + " for '" + args.command + "'");
+  }
+  if (args.Has("json") && args.Has("csv")) return CliError(kExitUsage, "--json and --csv: choose one");
   return kExitOk;
 }
 
 }  // namespace
 
-bool CliArgs::Has(const std::string& flag) const {
-  for (const std::string& s : switches)
-    if (s == flag) return true;
-  return false;
-}
-
-std::optional<std::string> CliArgs::Value(const std::string& name) const {
-  auto it = values.find(name);
-  if (it == values.end()) return std::nullopt;
-  return it->second;
-}
-
-std::string CliArgs::config_path() const {
-  auto flag = Value("config");
-  return ResolveConfigPath(flag ? *flag : "");
-}
-
-int CliError(int code, const std::string& message) {
-  fprintf(stderr, "freenahi: error: %s\n", message.c_str());
-  return code;
-}
-
 int RunCli(int argc, char** argv) {
-  if (argc < 2) {
-    PrintUsage(stderr);
-    return kExitUsage;
-  }
-  std::string first = argv[1];
-  if (first == "--help" || first == "-h" || first == "help") {
-    PrintUsage(stdout);
-    return kExitOk;
-  }
-  if (first == "--version" || first == "-V") return CmdVersion(CliArgs());
-  const Command* command = FindCommand(first);
-  if (command == nullptr) return UnknownCommand(first);
   CliArgs args;
+  int index = 1;
+  // Global flags before the command name (a value flag there is always a global one).
+  if (!ParseFlags(nullptr, argc, argv, &index, &args)) return kExitUsage;
+  if (args.Has("version") || args.Has("V")) return FindCommand("version")->run(args);
+  if (index >= argc) {
+    bool help = args.Has("help");
+    PrintUsage(help ? stdout : stderr);
+    return help ? kExitOk : kExitUsage;
+  }
+  std::string name = argv[index];
+  if (name == "help") {
+    if (index + 1 >= argc) return PrintUsage(stdout), kExitOk;
+    name = argv[index + 1], args.switches.push_back("help"), index = argc - 1;
+  }
+  const CommandSpec* command = FindCommand(name);
+  if (command == nullptr) return UnknownCommand(name);
   args.command = command->name;
-  if (!ParseFlags(*command, argc, argv, 2, &args)) return kExitUsage;
+  ++index;
+  if (!ParseFlags(command, argc, argv, &index, &args)) return kExitUsage;
   if (args.Has("help")) {
     printf("freenahi %s: %s\n%s", command->name, command->summary, command->usage);
     return kExitOk;
   }
-  int checked = CheckSwitches(args);
-  if (checked != kExitOk) return checked;
+  if (int rc = CheckFlags(*command, args)) return rc;
   return command->run(args);
 }
 

@@ -59,7 +59,7 @@ int CmdConnect(const CliArgs& args) {
   if (config->redirect_uri.empty() && page != "manage")
     return CliError(kExitUsage, "[powens] redirect_uri is not set: run `freenahi init` (Powens "
                                 "requires it for connect and reconnect)");
-  std::unique_ptr<Store> store = OpenStoreForCli(*config, &code);
+  std::unique_ptr<Store> store = OpenPowensStore(*config, &code);
   if (!store) return code;
   std::optional<PowensUser> user = RequirePowensUser(store.get(), &code);
   if (!user) return code;
@@ -87,5 +87,15 @@ int CmdConnect(const CliArgs& args) {
            "by default. Transactions arrive by webhook; `freenahi status` shows the connection.\n");
   return kExitOk;
 }
+
+extern const CommandSpec kConnectCommand = {
+    "connect", "print the Powens link (and QR code) that connects a bank",
+     "usage: freenahi connect [--config PATH] [--lang fr] [--manage | --reconnect CONNECTION_ID]\n"
+     "  Gets a single-use code from Powens and prints the webview link: connect a new bank,\n"
+     "  --manage to enable accounts or fix a login, --reconnect ID to renew a bank's consent\n"
+     "  (SCA). On a terminal, also as a QR code for a phone. The webview comes back to\n"
+     "  [powens] redirect_uri, which `freenahi serve` answers and then pulls the new data.\n"
+     "example: freenahi connect --lang fr\n",
+    "lang reconnect", "manage", CmdConnect};
 
 }  // namespace freenahi

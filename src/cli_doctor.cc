@@ -146,4 +146,11 @@ int CmdDoctor(const CliArgs& args) {
   return all_ok ? kExitOk : kExitFailure;
 }
 
+extern const CommandSpec kDoctorCommand = {
+    "doctor", "check config, certificate, port, database, CA bundle, Powens credentials",
+     "usage: freenahi doctor [--config PATH]\n"
+     "  One line per check: ok, or FAIL and what to do. Exit 1 when any check fails.\n"
+     "example: freenahi doctor\n",
+    "", "", CmdDoctor};
+
 }  // namespace freenahi

@@ -210,7 +210,7 @@ int CmdInit(const CliArgs& args) {
   Status written = WriteFileAtomically(path, text);
   if (!written.ok()) return CliError(kExitFailure, written.message());
   int code = kExitOk;
-  std::unique_ptr<Store> store = OpenStoreForCli(*config, &code);
+  std::unique_ptr<Store> store = OpenPowensStore(*config, &code);
   if (!store) return code;
   bool created = false;
   Result<int64_t> user = EnsurePowensUser(*config, credentials, store.get(), &created);
@@ -220,5 +220,22 @@ int CmdInit(const CliArgs& args) {
   PrintNextSteps(*config, origin, *user, created);
   return kExitOk;
 }
+
+extern const CommandSpec kInitCommand = {
+    "init", "set up: write the config, create the Powens user, print what to register",
+     "usage: freenahi init [--config PATH] [--domain NAME] [--client-id ID] [--client-secret S|-]\n"
+     "                     [--redirect-uri URL] [--public-url https://HOST[:PORT]]\n"
+     "                     [--listen HOST:PORT] [--database PATH] [--force]\n"
+     "  Writes the config (mode 0600), or completes an existing one keeping its other lines.\n"
+     "  With the three Powens credentials (flags, the config, or asked on a terminal; the\n"
+     "  secret is not echoed), calls POST /auth/init once and keeps the permanent user token in\n"
+     "  the database; running it again never creates a second Powens user. Then prints the\n"
+     "  webhook URL and the redirect URI to register in the Powens console.\n"
+     "  --client-secret - reads the secret from stdin (a flag value shows in `ps`).\n"
+     "  --public-url    how Powens reaches this box (default https://<hostname>[:port])\n"
+     "  --force         start from a fresh config instead of completing the existing one\n"
+     "  A relative --database is relative to the config file's directory.\n"
+     "example: freenahi init --domain exampleco-sandbox --client-id 12345678 --client-secret -\n",
+    "listen database domain client-id client-secret redirect-uri public-url", "force", CmdInit};
 
 }  // namespace freenahi

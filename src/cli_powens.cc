@@ -50,7 +50,7 @@ std::optional<Config> LoadConfigForCli(const CliArgs& args, int* exit_code) {
   return std::move(*config);
 }
 
-std::unique_ptr<Store> OpenStoreForCli(const Config& config, int* exit_code) {
+std::unique_ptr<Store> OpenPowensStore(const Config& config, int* exit_code) {
   std::string dir = config.DatabaseDir();
   struct stat st;
   if (stat(dir.c_str(), &st) != 0 && mkdir(dir.c_str(), 0700) != 0) {
@@ -94,8 +94,12 @@ bool StderrIsTty() { return isatty(STDERR_FILENO) == 1; }
 bool StdoutIsTty() { return isatty(STDOUT_FILENO) == 1; }
 
 std::string PowensDomainHost(const std::string& domain) {
-  if (domain.find('.') != std::string::npos) return domain;
-  return domain + ".biapi.pro";
+  std::string host = domain;
+  size_t scheme = host.find("://");
+  if (scheme != std::string::npos) host = host.substr(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.find('.') != std::string::npos) return host;
+  return host + ".biapi.pro";
 }
 
 std::string WhatToDo(const std::optional<std::string>& state, int64_t connection_id) {

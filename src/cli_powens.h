@@ -16,17 +16,10 @@
 
 namespace freenahi {
 
-int CmdInit(const CliArgs& args);
-int CmdConnect(const CliArgs& args);
-int CmdPull(const CliArgs& args);
-int CmdSync(const CliArgs& args);
-int CmdStatus(const CliArgs& args);
-int CmdDoctor(const CliArgs& args);
-
-// Loads the config; on failure prints the error and sets *exit_code (2).
+// Loads the config (warnings on stderr); on failure prints the error and sets *exit_code (2).
 std::optional<Config> LoadConfigForCli(const CliArgs& args, int* exit_code);
 // Opens the database read-write (creating its directory); errors printed, *exit_code = 1.
-std::unique_ptr<Store> OpenStoreForCli(const Config& config, int* exit_code);
+std::unique_ptr<Store> OpenPowensStore(const Config& config, int* exit_code);
 // The Powens user `freenahi init` stored; errors printed ("run `freenahi init` first").
 std::optional<PowensUser> RequirePowensUser(Store* store, int* exit_code);
 // A client for `config` carrying `user`'s token; progress lines on stderr when `progress`.

@@ -57,7 +57,7 @@ int CmdPull(const CliArgs& args) {
   }
   const bool tty = StderrIsTty();
   if (tty) options.progress = [](const std::string& line) { fprintf(stderr, "%s\n", line.c_str()); };
-  std::unique_ptr<Store> store = OpenStoreForCli(*config, &code);
+  std::unique_ptr<Store> store = OpenPowensStore(*config, &code);
   if (!store) return code;
   std::optional<PowensUser> user = RequirePowensUser(store.get(), &code);
   if (!user) return code;
@@ -86,7 +86,7 @@ int CmdSync(const CliArgs& args) {
   int code = kExitOk;
   std::optional<Config> config = LoadConfigForCli(args, &code);
   if (!config) return code;
-  std::unique_ptr<Store> store = OpenStoreForCli(*config, &code);
+  std::unique_ptr<Store> store = OpenPowensStore(*config, &code);
   if (!store) return code;
   std::optional<PowensUser> user = RequirePowensUser(store.get(), &code);
   if (!user) return code;
@@ -125,5 +125,24 @@ int CmdSync(const CliArgs& args) {
   }
   return result;
 }
+
+extern const CommandSpec kPullCommand = {
+    "pull", "fetch from the Powens API what webhooks missed",
+     "usage: freenahi pull [--config PATH] [--full] [--connection ID]\n"
+     "  Reads connections, accounts and transactions (changed since the last pull) page by\n"
+     "  page into the database, exactly as webhooks would. serve runs it at start-up and\n"
+     "  every [powens] pull_interval. Progress on a terminal; quiet otherwise.\n"
+     "  --full            every transaction, not only those changed since the last pull\n"
+     "  --connection ID   only this connection\n"
+     "example: freenahi pull --full\n",
+    "connection rate-history", "full report-calls", CmdPull};
+
+extern const CommandSpec kSyncCommand = {
+    "sync", "ask Powens to sync a bank now, then show its state",
+     "usage: freenahi sync [--config PATH] [CONNECTION_ID]\n"
+     "  PUT /users/me/connections/ID: the bank is synced now (can take minutes); without an id,\n"
+     "  every connection. The new data arrives by webhook (or `freenahi pull`).\n"
+     "example: freenahi sync 317\n",
+    "", "", CmdSync};
 
 }  // namespace freenahi

@@ -128,4 +128,12 @@ int CmdStatus(const CliArgs& args) {
   return kExitOk;
 }
 
+extern const CommandSpec kStatusCommand = {
+    "status", "daemon, last webhook and pull, each connection and what to do",
+     "usage: freenahi status [--config PATH]\n"
+     "  Whether the daemon answers, the last webhook and pull, failed inbox items, and for each\n"
+     "  bank connection its state, last sync and the command that fixes it when it needs you.\n"
+     "example: freenahi status\n",
+    "", "", CmdStatus};
+
 }  // namespace freenahi

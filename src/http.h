@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits,
-// Content-Length or chunked, gzip); HttpRouter lets cpp-httplib parse the head, route and write
+// HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits;
+// the body through body_framing.h); HttpRouter lets cpp-httplib parse the head, route and write
 // the response, without its thread-per-connection server. The body never goes through httplib:
 // handlers get it as a view, so a 10 MB sync is held once, not twice.
 #ifndef FREENAHI_HTTP_H_
@@ -10,10 +10,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+#include "body_framing.h"
 
 namespace freenahi {
 
@@ -41,29 +44,20 @@ class RequestReader {
   // kComplete: the head for httplib (Expect/Content-Encoding/Transfer-Encoding/Content-Length
   // removed, "Content-Length: 0" added) and the decoded body.
   const std::string& head() const { return head_; }
-  std::string& body() { return body_; }
+  std::string& body() { return decoder_ ? decoder_->body() : empty_body_; }
 
  private:
   State Reject(int status, std::string reason);
   State ParseHead();
-  State AfterHead();
   State FeedBody(const char* data, size_t size);
-  State FeedChunked(const char* data, size_t size);
-  State Finish();
-  bool AppendBody(const char* data, size_t size);  // false (and kRejected) past max_body
 
   HttpLimits limits_;
   State state_ = State::kHeaders;
   std::string head_;
-  std::string body_;
-  uint64_t content_length_ = 0;
-  bool chunked_ = false;
-  bool gzip_ = false;
+  BodyFraming framing_;
+  std::unique_ptr<BodyDecoder> decoder_;  // set once the head is parsed
+  std::string empty_body_;
   bool continue_pending_ = false;
-  // Chunked framing: what the next bytes are.
-  enum class ChunkPart { kSize, kData, kDataEnd, kTrailer } chunk_part_ = ChunkPart::kSize;
-  std::string chunk_line_;
-  uint64_t chunk_left_ = 0;
   int reject_status_ = 0;
   std::string reject_reason_;
 };

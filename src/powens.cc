@@ -19,6 +19,8 @@ namespace freenahi {
 namespace {
 
 constexpr int64_t kWindowMs = 60000;
+// Powens counts calls when they arrive: keep a little margin for the handshake of the oldest.
+constexpr int64_t kWindowMarginMs = 250;
 constexpr int64_t kFirstBackoffMs = 2000;
 constexpr int64_t kMaxBackoffMs = 60000;
 constexpr int64_t kMaxRetryAfterS = 600;  // a longer Retry-After is an outage: give up instead
@@ -44,7 +46,7 @@ std::string HostOf(const std::string& url) {
 }
 
 std::optional<int64_t> RetryAfterSeconds(const HttpClientResponse& response) {
-  std::string value = response.Header("retry-after");
+  std::string value = response.Header("retry-after").value_or("");
   if (value.empty() || value.size() > 6) return std::nullopt;
   int64_t seconds = 0;
   for (char c : value) {
@@ -111,7 +113,7 @@ std::string UrlEncode(std::string_view text) {
 
 int64_t RateLimiter::WaitMs(int64_t now_ms) const {
   if (static_cast<int>(calls_.size()) < per_minute_) return 0;
-  return std::max<int64_t>(0, calls_.front() + kWindowMs - now_ms);
+  return std::max<int64_t>(0, calls_.front() + kWindowMs + kWindowMarginMs - now_ms);
 }
 
 void RateLimiter::Record(int64_t now_ms) {

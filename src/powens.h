@@ -22,7 +22,8 @@ namespace freenahi {
 
 struct Config;
 
-// At most `per_minute` calls in any 60 s window (a sliding window of call times).
+// At most `per_minute` calls in any 60 s window (a sliding window of call times, with a 250 ms
+// margin so that the server, which counts arrivals, never sees one too many).
 class RateLimiter {
  public:
   explicit RateLimiter(int per_minute) : per_minute_(per_minute < 1 ? 1 : per_minute) {}

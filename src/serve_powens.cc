@@ -181,7 +181,7 @@ ServePowens::ServePowens(EventLoop* loop, Store* store, std::string config_path)
 ServePowens::~ServePowens() { Stop(); }
 
 void ServePowens::Configure(const Config& config) {
-  bool interval_changed = config.pull_interval != config_.pull_interval;
+  bool interval_changed = config.pull_interval_s != config_.pull_interval_s;
   config_ = config;
   if (interval_changed && interval_timer_ != 0) ScheduleInterval();
 }
@@ -201,7 +201,7 @@ void ServePowens::Start() {
     LOG_INFO("powens: no user yet (run `freenahi init`): no pulls");
     return;
   }
-  if (config_.pull_interval > 0) RequestPull(std::nullopt);
+  if (config_.pull_interval_s > 0) RequestPull(std::nullopt);
   ScheduleInterval();
   CheckHealth();
 }
@@ -218,8 +218,8 @@ void ServePowens::Stop() {
 void ServePowens::ScheduleInterval() {
   loop_->CancelTimer(interval_timer_);
   interval_timer_ = 0;
-  if (config_.pull_interval <= 0 || stopped_) return;
-  interval_timer_ = loop_->AddTimer(config_.pull_interval * 1000, [this] {
+  if (config_.pull_interval_s <= 0 || stopped_) return;
+  interval_timer_ = loop_->AddTimer(config_.pull_interval_s * 1000, [this] {
     interval_timer_ = 0;
     RequestPull(std::nullopt);
     ScheduleInterval();

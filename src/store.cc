@@ -663,3 +663,7 @@ Status Store::ApplyPulled(const PulledPage& page, UnixSeconds now) {
 }
 
 }  // namespace freenahi
+
+namespace freenahi {
+sqlite3* Store::raw_handle() const { return impl_->db.get(); }
+}  // namespace freenahi

@@ -107,6 +107,16 @@ inline void SetMaxTls12(mbedtls_ssl_config* conf) {
 #endif
 }
 
+// A client read that only consumed a TLS 1.3 NewSessionTicket (3.x) has no data yet: read again.
+inline bool IsClientReadRetry(int ret) {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+  return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET;
+#else
+  (void)ret;
+  return false;
+#endif
+}
+
 // The newest protocol this build speaks, as mbedtls_ssl_get_version() names it: 3.x has TLS 1.3
 // on by default (2.28's experimental 1.3 is another macro and never used here).
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)

@@ -147,9 +147,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             rest = path[len("/users/me"):] if path.startswith("/users/me") else None
         if rest == "/connections" and self.command == "GET":
-            return self.reply(200, {"connections": [self.connection(True)]})
+            return self.reply(200, {"connections": [self.connection_body(True)]})
         if rest == "" and scope != "/users/me":
-            return self.reply(200, self.connection("expand" in query))
+            return self.reply(200, self.connection_body("expand" in query))
         if rest == "/accounts":
             return self.reply(200, {"accounts": copy.deepcopy(STATE["accounts"]),
                                     "total": len(STATE["accounts"])})
@@ -157,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.transactions(scope, query)
         return self.reply(404, {"code": "notFound", "description": "no such path " + path})
 
-    def connection(self, with_accounts):
+    def connection_body(self, with_accounts):
         with LOCK:
             c = copy.deepcopy(STATE["connection"])
             c["state"] = STATE["settings"].get("connection_state")
