@@ -111,7 +111,8 @@ const Section kSections[] = {PrintDaemon, PrintInbox, PrintPull, PrintConnection
 std::string ProbeUrl(const Config& config, const std::string& path) {
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::string port = config.listen.substr(config.listen.rfind(':') + 1);
-  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  // "localhost": the generated certificate names it (its 127.0.0.1 entry is not an IP SAN).
+  if (host == "0.0.0.0" || host.empty() || host == "127.0.0.1") host = "localhost";
   if (host == "[::]") host = "[::1]";
   return std::string(config.tls ? "https" : "http") + "://" + host + ":" + port + path;
 }

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 // ServePowens: the pull queue (one child at a time), the interval timer, the /connected page and
-// the health hooks. The child is `<self> pull`, watched through its stdout pipe: the loop reads
-// what it prints (its call times, for the rate limit), reaps it at EOF and kills it at a timeout.
+// the health hooks. The child is `<self> pull`, run by subprocess.cc in the loop: its stdout
+// carries its call times (for the rate limit), its stderr its one-line error, and a timeout kills it.
 #include "serve_powens.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,14 +13,13 @@
 #include <utility>
 
 #include "log.h"
-#include "unique_fd.h"
+#include "subprocess.h"
 
 namespace freenahi {
 
 namespace {
 
 constexpr int64_t kPullTimeoutMs = 15 * 60 * 1000;  // a pull of years of history, slowly
-constexpr int64_t kReapPollMs = 20;
 constexpr size_t kMaxChildOutput = 64 * 1024;
 constexpr int64_t kConsentWarningS = 14 * 24 * 3600;
 
@@ -85,95 +81,6 @@ std::string JsonEscape(const std::string& text) {
 }
 
 }  // namespace
-
-// One `freenahi pull` child: its stdout pipe watched by the loop, reaped at EOF, killed (its
-// whole process group) at the deadline. `done` runs once, from the loop.
-class PullChild {
- public:
-  using Done = std::function<void(int exit_code, bool timed_out, const std::string& output)>;
-
-  static std::unique_ptr<PullChild> Start(EventLoop* loop, const std::vector<std::string>& argv,
-                                          int64_t timeout_ms, Done done) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return nullptr;
-    UniqueFd read_end(fds[0]), write_end(fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = fork();
-    if (pid < 0) return nullptr;
-    if (pid == 0) {  // child: only async-signal-safe calls until exec
-      setpgid(0, 0);
-      dup2(write_end.get(), STDOUT_FILENO);
-      int null = open("/dev/null", O_RDONLY);
-      if (null >= 0) dup2(null, STDIN_FILENO);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
-    return std::unique_ptr<PullChild>(
-        new PullChild(loop, pid, std::move(read_end), timeout_ms, std::move(done)));
-  }
-
-  ~PullChild() {
-    loop_->RemoveFd(out_.get());
-    loop_->CancelTimer(deadline_);
-    loop_->CancelTimer(reap_timer_);
-    if (pid_ > 0) {  // serve is stopping: the pull dies with it and resumes at the next start
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
- private:
-  PullChild(EventLoop* loop, pid_t pid, UniqueFd out, int64_t timeout_ms, Done done)
-      : loop_(loop), pid_(pid), out_(std::move(out)), done_(std::move(done)) {
-    loop_->AddFd(out_.get(), EventLoop::kReadable, [this](unsigned) { Read(); });
-    deadline_ = loop_->AddTimer(timeout_ms, [this] {
-      timed_out_ = true;
-      kill(-pid_, SIGKILL);
-    });
-  }
-
-  void Read() {
-    char buffer[4096];
-    for (;;) {
-      ssize_t n = read(out_.get(), buffer, sizeof(buffer));
-      if (n > 0) {
-        if (output_.size() < kMaxChildOutput) output_.append(buffer, static_cast<size_t>(n));
-        continue;
-      }
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-      loop_->RemoveFd(out_.get());  // EOF (or error): the child is exiting
-      Reap();
-      return;
-    }
-  }
-
-  void Reap() {
-    reap_timer_ = 0;
-    int status = 0;
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == 0) {
-      reap_timer_ = loop_->AddTimer(kReapPollMs, [this] { Reap(); });
-      return;
-    }
-    pid_ = -1;
-    loop_->CancelTimer(deadline_);
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    Done done = std::move(done_);
-    done(code, timed_out_, output_);  // may destroy this object: nothing after
-  }
-
-  EventLoop* loop_;
-  pid_t pid_;
-  UniqueFd out_;
-  Done done_;
-  std::string output_;
-  bool timed_out_ = false;
-  EventLoop::TimerId deadline_ = 0;
-  EventLoop::TimerId reap_timer_ = 0;
-};
 
 ServePowens::ServePowens(EventLoop* loop, Store* store, std::string config_path)
     : loop_(loop), store_(store), config_path_(std::move(config_path)) {}
@@ -242,14 +149,21 @@ void ServePowens::StartNextPull() {
   if (connection) argv.insert(argv.end(), {"--connection", std::to_string(*connection)});
   if (!rate_history_.empty()) argv.insert(argv.end(), {"--rate-history", rate_history_});
   LOG_INFO("powens: pull%s started", connection ? (" of connection " + std::to_string(*connection)).c_str() : "");
-  child_ = PullChild::Start(loop_, argv, kPullTimeoutMs,
-                            [this](int code, bool timed_out, const std::string& output) {
-                              PullEnded(code, timed_out, output);
-                            });
-  if (!child_) LOG_ERROR("powens: cannot start the pull: %s", strerror(errno));
+  SubprocessSpec spec;
+  spec.argv = std::move(argv);
+  spec.timeout_ms = kPullTimeoutMs;
+  spec.max_stdout_bytes = kMaxChildOutput;
+  Result<std::unique_ptr<Subprocess>> child = Subprocess::Start(
+      loop_, std::move(spec), [this](const SubprocessResult& result) { PullEnded(result); });
+  if (!child.ok()) {
+    LOG_ERROR("powens: cannot start the pull: %s", child.status().message().c_str());
+    return;
+  }
+  child_ = std::move(*child);
 }
 
-void ServePowens::PullEnded(int exit_code, bool timed_out, const std::string& output) {
+void ServePowens::PullEnded(const SubprocessResult& result) {
+  const std::string& output = result.stdout_data;
   // "calls: t1 t2 ..." → "t1,t2,...": the next child counts these against the same minute.
   size_t at = output.rfind("calls:");
   if (at != std::string::npos) {
@@ -262,14 +176,16 @@ void ServePowens::PullEnded(int exit_code, bool timed_out, const std::string& ou
       start = end;
     }
   }
-  if (timed_out)
-    LOG_ERROR("powens: pull killed after %lld s", static_cast<long long>(kPullTimeoutMs / 1000));
-  else if (exit_code != 0)
-    LOG_WARN("powens: pull failed (exit %d): see `freenahi status`", exit_code);
-  else
+  if (result.ok()) {
     LOG_INFO("powens: pull done");
-  std::unique_ptr<PullChild> finished = std::move(child_);
-  loop_->AddTimer(0, [this, holder = std::shared_ptr<PullChild>(std::move(finished))] {
+  } else {
+    std::string why = result.stderr_tail;  // the child's one-line error, never a secret
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    why = why.substr(why.rfind('\n') == std::string::npos ? 0 : why.rfind('\n') + 1);
+    LOG_WARN("powens: pull failed (%s): %s", result.Describe().c_str(), why.c_str());
+  }
+  std::unique_ptr<Subprocess> finished = std::move(child_);
+  loop_->AddTimer(0, [this, holder = std::shared_ptr<Subprocess>(std::move(finished))] {
     (void)holder;  // destroyed here, outside its own callback
     CheckHealth();
     StartNextPull();

@@ -19,7 +19,8 @@
 
 namespace freenahi {
 
-class PullChild;
+class Subprocess;
+struct SubprocessResult;
 
 class ServePowens {
  public:
@@ -48,7 +49,7 @@ class ServePowens {
  private:
   void RequestPull(std::optional<int64_t> connection_id);
   void StartNextPull();
-  void PullEnded(int exit_code, bool timed_out, const std::string& output);
+  void PullEnded(const SubprocessResult& result);
   void ScheduleInterval();
   void Callback(const httplib::Request& req, httplib::Response& res);
   void FireHook(const char* name, const std::string& json);
@@ -57,7 +58,7 @@ class ServePowens {
   Store* store_;
   std::string config_path_;
   Config config_;
-  std::unique_ptr<PullChild> child_;
+  std::unique_ptr<Subprocess> child_;
   std::deque<std::optional<int64_t>> queue_;  // pulls waiting; nullopt = the whole user
   std::string rate_history_;                  // call times of the previous child
   EventLoop::TimerId interval_timer_ = 0;

@@ -21,7 +21,7 @@ expect_eq "pull" "0" "$RC"
 
 run_cli status --config "$CONFIG"
 expect_eq "status exits 0" "0" "$RC"
-expect_match "the daemon is down" "daemon: NOT reachable at https://127.0.0.1:$PORT/healthz" "$OUT"
+expect_match "the daemon is down" "daemon: NOT reachable at https://localhost:$PORT/healthz" "$OUT"
 expect_match "the connection and its state" "connection 317 Connecteur de test: SCARequired, 2 accounts" "$OUT"
 expect_match "the exact reconnect command" "what to do: run: freenahi connect --reconnect 317" "$OUT"
 expect_match "the consent warning" "warning: bank consent expires .*: renew it with: freenahi connect --reconnect 317" "$OUT"
@@ -29,7 +29,7 @@ expect_match "the last pull" "last pull: .* ok \([0-9]+ pages" "$OUT"
 
 start_daemon
 run_cli status --config "$CONFIG"
-expect_match "the daemon is up" "daemon: up \(https://127.0.0.1:$PORT/healthz\)" "$OUT"
+expect_match "the daemon is up" "daemon: up \(https://localhost:$PORT/healthz\)" "$OUT"
 for i in $(seq 1 100); do grep -q "hook on_consent_expiring" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_eq "on_sync_error fired once" "1" "$(grep -c 'hook on_sync_error' "$WORK/daemon.log")"
 expect_match "with the state" '"state":"SCARequired"' "$(grep 'hook on_sync_error' "$WORK/daemon.log")"
