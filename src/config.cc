@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "subprocess.h"  // SplitCommandLine, to refuse a hook command line that cannot run
 #include "unique_fd.h"
 
 namespace freenahi {
@@ -211,6 +212,13 @@ Status ParseRedirectUri(const Key& key, std::string_view value, Config* config) 
   return ParseText(key, value, config);
 }
 
+// A [hooks] command line: words as SplitCommandLine makes them (quotes must balance).
+Status ParseCommandLine(const Key& key, std::string_view value, Config* config) {
+  Result<std::vector<std::string>> words = SplitCommandLine(value);
+  if (!words.ok()) return words.status();
+  return ParseText(key, value, config);
+}
+
 // "0" (off), "<n>", "<n>s", "<n>m", "<n>h" or "<n>d"; 0 or at least key.min seconds.
 Status ParseDuration(const Key& key, std::string_view value, Config* config) {
   static const struct {
@@ -319,13 +327,16 @@ const Key kKeys[] = {
          "Program run when new transactions were stored, e.g. /usr/local/bin/notify --quiet.\n"
          "Split into words like a shell would (quotes, backslashes) but run without one: no\n"
          "variables, no $(...). It gets the event as JSON on stdin and FREENAHI_EVENT,\n"
-         "FREENAHI_CONFIG, FREENAHI_COUNT in its environment. Empty: nothing runs."),
+         "FREENAHI_CONFIG, FREENAHI_COUNT in its environment. Empty: nothing runs.",
+         ParseCommandLine),
     Text("hooks", "on_sync_error", &Config::on_sync_error,
          "Program run when a bank connection fails to sync (same rules; FREENAHI_CONNECTION,\n"
-         "FREENAHI_STATE in its environment)."),
+         "FREENAHI_STATE in its environment).",
+         ParseCommandLine),
     Text("hooks", "on_consent_expiring", &Config::on_consent_expiring,
          "Program run when a bank consent expires soon (same rules; FREENAHI_CONNECTION,\n"
-         "FREENAHI_DAYS_LEFT in its environment)."),
+         "FREENAHI_DAYS_LEFT in its environment).",
+         ParseCommandLine),
     Int("hooks", "hook_timeout_s", &Config::hook_timeout_s, 1, 3600,
         "Seconds a hook may run; then it is killed with its children."),
     Text("server", "listen", &Config::listen,

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "hooks.h"
 #include "log.h"
 #include "subprocess.h"
 
@@ -82,8 +83,8 @@ std::string JsonEscape(const std::string& text) {
 
 }  // namespace
 
-ServePowens::ServePowens(EventLoop* loop, Store* store, std::string config_path)
-    : loop_(loop), store_(store), config_path_(std::move(config_path)) {}
+ServePowens::ServePowens(EventLoop* loop, Store* store, Hooks* hooks, std::string config_path)
+    : loop_(loop), store_(store), hooks_(hooks), config_path_(std::move(config_path)) {}
 
 ServePowens::~ServePowens() { Stop(); }
 
@@ -254,16 +255,17 @@ void ServePowens::CheckHealth() {
     std::string id = std::to_string(c.id);
     if (bad && state_changed) {
       LOG_WARN("connection %s %s: %s", id.c_str(), c.bank.c_str(), c.state->c_str());
-      FireHook("on_sync_error",
+      FireHook(HookEvent::kSyncError,
                "{\"event\":\"sync_error\",\"connection_id\":" + id + ",\"bank\":\"" +
                    JsonEscape(c.bank) + "\",\"state\":\"" + JsonEscape(*c.state) +
                    "\",\"error_message\":\"" + JsonEscape(c.error_message.value_or("")) + "\"}");
     }
     if (consent_new) {
       LOG_WARN("connection %s %s: bank consent expires soon", id.c_str(), c.bank.c_str());
-      FireHook("on_consent_expiring",
+      FireHook(HookEvent::kConsentExpiring,
                "{\"event\":\"consent_expiring\",\"connection_id\":" + id + ",\"bank\":\"" +
                    JsonEscape(c.bank) + "\",\"access_expire\":" + std::to_string(*c.access_expire) +
+                   ",\"days_left\":" + std::to_string((*c.access_expire - now) / 86400) +
                    ",\"command\":\"freenahi connect --reconnect " + id + "\"}");
     }
     Status marked = store_->MarkAlerted(c.id, c.state, expiring ? c.access_expire : c.consent_alerted);
@@ -271,9 +273,10 @@ void ServePowens::CheckHealth() {
   }
 }
 
-// Until powens-client's hooks module is merged: the event is logged (ids and state only).
-void ServePowens::FireHook(const char* name, const std::string& json) {
-  LOG_INFO("hook %s: %s", name, json.c_str());
+// One log line per event (ids, bank, state: no secret), then the user's hook, if configured.
+void ServePowens::FireHook(HookEvent event, const std::string& json) {
+  LOG_INFO("health event %s: %s", HookEventName(event), json.c_str());
+  if (hooks_ != nullptr) hooks_->Fire(event, json);
 }
 
 }  // namespace freenahi

@@ -19,13 +19,16 @@
 
 namespace freenahi {
 
+class Hooks;
+enum class HookEvent;
 class Subprocess;
 struct SubprocessResult;
 
 class ServePowens {
  public:
-  // `loop` and `store` must outlive this object; `config_path` is handed to the children.
-  ServePowens(EventLoop* loop, Store* store, std::string config_path);
+  // `loop`, `store` and `hooks` (may be null) must outlive this object; `config_path` is handed
+  // to the children.
+  ServePowens(EventLoop* loop, Store* store, Hooks* hooks, std::string config_path);
   ~ServePowens();
   ServePowens(const ServePowens&) = delete;
   ServePowens& operator=(const ServePowens&) = delete;
@@ -52,10 +55,11 @@ class ServePowens {
   void PullEnded(const SubprocessResult& result);
   void ScheduleInterval();
   void Callback(const httplib::Request& req, httplib::Response& res);
-  void FireHook(const char* name, const std::string& json);
+  void FireHook(HookEvent event, const std::string& json);
 
   EventLoop* loop_;
   Store* store_;
+  Hooks* hooks_;
   std::string config_path_;
   Config config_;
   std::unique_ptr<Subprocess> child_;

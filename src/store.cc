@@ -170,6 +170,7 @@ struct Store::Impl {
   // The prepared statement for `sql`, prepared on first use and reset when the lease ends.
   Result<StmtLease> Use(const Sql& sql);
   int64_t Changes() const { return sqlite3_changes(db.get()); }
+  int64_t new_transactions = 0;  // inserted by the current ApplyInbox
 
   Status ApplyPayload(const Payload& payload, UnixSeconds now);
   Status ApplyConnection(const Connection& connection, UnixSeconds now);
@@ -227,8 +228,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Option
 
 // ---- Applying payloads -------------------------------------------------------------------------
 
-Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now) {
+Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
+                         ApplyStats* stats) {
   const std::string what = "apply inbox item " + std::to_string(inbox_id);
+  impl_->new_transactions = 0;
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   {
@@ -240,7 +243,9 @@ Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds n
     return Status::NotFound("inbox item " + std::to_string(inbox_id) + ": not found");
   }
   FREENAHI_RETURN_IF_ERROR(impl_->ApplyPayload(payload, now).WithContext(what));
-  return txn.Commit(what);  // on any early return, ~WriteTxn rolls everything back
+  FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // on any early return, ~WriteTxn rolls back
+  if (stats != nullptr) stats->new_transactions = impl_->new_transactions;
+  return Status::Ok();
 }
 
 Status Store::Impl::ApplyPayload(const Payload& payload, UnixSeconds now) {
@@ -366,7 +371,11 @@ Status Store::Impl::UpsertTransaction(int64_t account_id, const Transaction& t) 
                 t.original_value, t.original_currency, t.card, cp_text(cp.label),
                 cp_text(cp.account_scheme_name), cp_text(cp.account_identification),
                 cp_text(cp.type), EncodeCategories(t.categories));
-  return InContext(stmt->Run(), "transaction", t.id);
+  // An upsert that updates leaves last_insert_rowid alone: non-zero afterwards means inserted.
+  sqlite3_set_last_insert_rowid(db.get(), 0);
+  FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "transaction", t.id));
+  if (sqlite3_last_insert_rowid(db.get()) != 0) ++new_transactions;
+  return Status::Ok();
 }
 
 Status Store::Impl::UpsertInvestment(int64_t account_id, const Investment& i) {

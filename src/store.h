@@ -99,6 +99,11 @@ struct PowensUser {
   std::string token;  // secret
 };
 
+// What one ApplyInbox changed (for hooks): counted inside the apply, no extra query.
+struct ApplyStats {
+  int64_t new_transactions = 0;  // transactions inserted (not updates of stored ones)
+};
+
 class Store {
  public:
   struct Options {
@@ -129,7 +134,9 @@ class Store {
   Result<std::string> InboxBody(int64_t inbox_id);
   Result<std::vector<int64_t>> PendingInboxIds();        // oldest first
   // Applies `payload` and marks the item applied in ONE transaction: all of it or nothing.
-  Status ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now);
+  // `stats` (may be null) is filled when the apply commits.
+  Status ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
+                    ApplyStats* stats = nullptr);
   Status MarkInboxFailed(int64_t inbox_id, const std::string& reason);
 
   // Permanent user tokens (from `auth/init`), used to authenticate webhooks.

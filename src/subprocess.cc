@@ -242,6 +242,44 @@ Subprocess::~Subprocess() {
   CloseAll();
 }
 
+Result<std::vector<std::string>> SplitCommandLine(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\') {
+      if (++i == line.size()) return Status::InvalidArgument("trailing backslash");
+      word.push_back(line[i]);
+    } else if (c == '\'') {
+      size_t close = line.find('\'', i + 1);
+      if (close == std::string_view::npos) return Status::InvalidArgument("unbalanced single quote");
+      word.append(line.substr(i + 1, close - i - 1));
+      i = close;
+    } else if (c == '"') {
+      for (++i;; ++i) {
+        if (i == line.size()) return Status::InvalidArgument("unbalanced double quote");
+        if (line[i] == '"') break;
+        if (line[i] == '\\' && i + 1 < line.size() &&
+            std::string_view("\"\\$`\n").find(line[i + 1]) != std::string_view::npos)
+          ++i;
+        word.push_back(line[i]);
+      }
+    } else {
+      word.push_back(c);
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
 Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   EventLoop loop;
   bool finished = false;

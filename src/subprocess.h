@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,13 @@ class Subprocess {
   EventLoop::TimerId poll_timer_ = 0;  // without pidfd: waitpid every 50 ms
   SubprocessResult result_;
 };
+
+// Splits a command line into argv the way a POSIX shell splits words, and nothing more: blanks
+// separate words; '...' is literal; in "..." a backslash escapes only " \\ $ ` and newline;
+// outside quotes a backslash escapes any character. No variables, globs, $(...), pipes or
+// redirections: those characters stay literal. InvalidArgument on an unbalanced quote or a
+// trailing backslash. An empty or blank line gives an empty vector.
+Result<std::vector<std::string>> SplitCommandLine(std::string_view line);
 
 // Blocking: runs the child with its own private loop until it ends (or its timeout).
 Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec);

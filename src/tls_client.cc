@@ -149,9 +149,10 @@ Conn::IoResult ClientConn::Fail(int ret, const char* what) {
       break;
   }
   if (tls_compat::IsClientReadRetry(ret)) return {Io::kWantRead, 0};
+  // The verification flags, not the error code, say why: TLS 1.2 answers X509_CERT_VERIFY_FAILED
+  // but 3.x's TLS 1.3 code may report the alert it sends instead. -1: nothing verified yet.
   uint32_t flags = mbedtls_ssl_get_verify_result(ssl_.get());
-  if (!handshake_done_ && ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0 &&
-      flags != static_cast<uint32_t>(-1)) {
+  if (!handshake_done_ && flags != 0 && flags != static_cast<uint32_t>(-1)) {
     uint32_t trust_flags = flags & ~static_cast<uint32_t>(MBEDTLS_X509_BADCERT_CN_MISMATCH);
     last_error_ = trust_flags != 0 ? "certificate not trusted: " + UntrustedReason(trust_flags)
                                    : "certificate is not for " + hostname_;

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Connection health: a connection in SCARequired with its consent expiring shows the exact
 # reconnect command in `freenahi status`; serve fires on_sync_error and on_consent_expiring once
-# per change; `freenahi sync` shows the state; `freenahi doctor` says ok/FAIL per line.
+# per change (a real hook program receives the JSON); `freenahi sync` shows the state; `freenahi doctor` says ok/FAIL per line.
 source "$(dirname "$0")/lib.sh"
 source "$FREENAHI_SOURCE_DIR/tests/fake_powens/lib.sh"
 make_test_ca
 start_fake
 write_powens_config "powens.pull_interval = 0"
 sed -i "s|^\[powens\]$|[powens]\nredirect_uri = https://localhost:$PORT/connected|" "$CONFIG"
+printf '[hooks]\non_sync_error = /bin/sh -c "cat > %s/hook.json; echo $FREENAHI_CONNECTION > %s/hook.env"\n' "$WORK" "$WORK" >> "$CONFIG"
 
 run_cli status --config "$CONFIG"
 expect_eq "status without a database fails" "1" "$RC"
@@ -30,13 +31,16 @@ expect_match "the last pull" "last pull: .* ok \([0-9]+ pages" "$OUT"
 start_daemon
 run_cli status --config "$CONFIG"
 expect_match "the daemon is up" "daemon: up \(https://localhost:$PORT/healthz\)" "$OUT"
-for i in $(seq 1 100); do grep -q "hook on_consent_expiring" "$WORK/daemon.log" && break; sleep 0.05; done
-expect_eq "on_sync_error fired once" "1" "$(grep -c 'hook on_sync_error' "$WORK/daemon.log")"
-expect_match "with the state" '"state":"SCARequired"' "$(grep 'hook on_sync_error' "$WORK/daemon.log")"
-expect_eq "on_consent_expiring fired once" "1" "$(grep -c 'hook on_consent_expiring' "$WORK/daemon.log")"
+for i in $(seq 1 100); do grep -q "health event consent_expiring" "$WORK/daemon.log" && break; sleep 0.05; done
+expect_eq "on_sync_error fired once" "1" "$(grep -c 'health event sync_error' "$WORK/daemon.log")"
+expect_match "with the state" '"state":"SCARequired"' "$(grep 'health event sync_error' "$WORK/daemon.log")"
+for i in $(seq 1 100); do [ -s "$WORK/hook.env" ] && break; sleep 0.05; done
+expect_match "the on_sync_error program got the event JSON" '"event":"sync_error","connection_id":317,.*"state":"SCARequired"' "$(cat "$WORK/hook.json")"
+expect_eq "and FREENAHI_CONNECTION" "317" "$(cat "$WORK/hook.env")"
+expect_eq "on_consent_expiring fired once" "1" "$(grep -c 'health event consent_expiring' "$WORK/daemon.log")"
 expect_eq "webhook" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
 sleep 0.5
-expect_eq "a webhook with the state back to fine fires nothing more" "1" "$(grep -c 'hook on_sync_error' "$WORK/daemon.log")"
+expect_eq "a webhook with the state back to fine fires nothing more" "1" "$(grep -c 'health event sync_error' "$WORK/daemon.log")"
 
 run_cli doctor --config "$CONFIG"
 expect_eq "doctor passes" "0" "$RC"

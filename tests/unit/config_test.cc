@@ -572,6 +572,8 @@ TEST_CASE("config: pull_interval durations and the Powens client keys", "[config
         "f.ini:2: api_url: not an https:// URL: 'http://x/'");
   CHECK(ParseError("[powens]\nredirect_uri = box/connected\n") ==
         "f.ini:2: redirect_uri: not an http(s):// URL: 'box/connected'");
+  CHECK(ParseError("[hooks]\non_sync_error = /bin/x 'a b\n") ==
+        "f.ini:2: on_sync_error: unbalanced single quote");
   CHECK(ParseError("[hooks]\nhook_timeout_s = 0\n") ==
         "f.ini:2: hook_timeout_s: out of range 1..3600: '0'");
   Result<Config> relative = ParseConfig("[powens]\nca_file = ca.pem\n", "/etc/x/f.ini", nullptr);
