@@ -2,7 +2,7 @@
 # Sourced by run.sh and test.sh: the Debian packages freenahi builds and tests with, and
 # ensure_packages, which installs only what is missing (apt-get; sudo when not root).
 BUILD_PACKAGES="g++ cmake ninja-build libmbedtls-dev libsqlite3-dev rapidjson-dev zlib1g-dev libqrencode-dev xz-utils patch ca-certificates"
-TEST_PACKAGES="catch2 curl openssl sqlite3 procps python3"
+TEST_PACKAGES="catch2 curl openssl sqlite3 procps hledger ledger beancount ofx libfinance-qif-perl python3"
 
 ensure_packages() {
   missing=""
@@ -16,7 +16,9 @@ ensure_packages() {
     sudo=sudo
   fi
   echo "installing:$missing"
-  $sudo apt-get update -qq
+  # Wait (up to 5 min) for another apt run to finish, e.g. unattended-upgrades on a fresh Pi.
+  $sudo apt-get update -qq -o DPkg::Lock::Timeout=300
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing > /dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+    --no-install-recommends $missing > /dev/null
 }

@@ -169,7 +169,12 @@ bool BodyDecoder::Append(const char* data, size_t size) {
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
   zs.avail_in = static_cast<uInt>(size);
   char buffer[16384];
-  // Bytes after the end of the gzip stream are ignored, as before the framing was shared.
+  // Bytes after the end of the gzip stream are refused (issue 8): a second member or trailing
+  // garbage is not what the sender's Content-Length described.
+  if (inflater_->ended && size > 0) {
+    Reject(400, "bytes after the end of the gzip stream");
+    return false;
+  }
   bool more = zs.avail_in > 0;
   while (!inflater_->ended && more) {
     zs.next_out = reinterpret_cast<Bytef*>(buffer);
@@ -188,6 +193,10 @@ bool BodyDecoder::Append(const char* data, size_t size) {
     if (rc == Z_STREAM_END) inflater_->ended = true;
     // Go on while input is left or the output filled up (zlib may hold more); stop when stuck.
     more = rc != Z_BUF_ERROR && (zs.avail_in > 0 || zs.avail_out == 0);
+  }
+  if (inflater_->ended && zs.avail_in > 0) {
+    Reject(400, "bytes after the end of the gzip stream");
+    return false;
   }
   return true;
 }

@@ -23,7 +23,10 @@ namespace freenahi {
   X(Status)                  \
   X(Doctor)                  \
   X(Accounts)                \
+  X(Balance)                 \
   X(Transactions)            \
+  X(Summary)                 \
+  X(Export)                  \
   X(Inbox)                   \
   X(Version)
 

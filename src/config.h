@@ -47,6 +47,9 @@ struct Config {
   int64_t max_connections = 32;      // more wait in the kernel's backlog
   int64_t header_timeout_ms = 10000;  // accept → end of headers (TLS handshake included)
   int64_t body_timeout_ms = 30000;    // longest silence while a body arrives
+  int64_t request_timeout_ms = 300000;  // accept → whole request received
+  int64_t min_body_rate = 4096;         // bytes/s a body must average over each 5 s
+  int64_t max_connections_per_ip = 8;   // slots one client address may hold
 
   // [store]
   std::string database = "/var/lib/freenahi/freenahi.db";

@@ -21,6 +21,17 @@ inline const char* StatusText(int status) { return status_message(status); }
 namespace freenahi {
 namespace {
 
+constexpr size_t kMaxRequestLine = 8192;  // CPPHTTPLIB_REQUEST_URI_MAX_LENGTH's default
+
+// An RFC 9110 token (header field names): visible ASCII but no separators.
+bool IsToken(std::string_view s) {
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+    if (!ok || c == '\0') return false;
+  }
+  return !s.empty();
+}
+
 using freenahi_httplib_compat::StatusText;
 
 // httplib reads the head from here and writes the response into `out`.
@@ -60,11 +71,36 @@ class BufferStream : public httplib::Stream {
 
 }  // namespace
 
+RequestHeadView::RequestHeadView(std::string_view head) : head_(head) {
+  std::string_view line = head.substr(0, head.find("\r\n"));
+  size_t space = line.find(' ');
+  if (space == std::string_view::npos) return;
+  method_ = line.substr(0, space);
+  std::string_view target = line.substr(space + 1);
+  target = target.substr(0, target.find(' '));
+  path_ = target.substr(0, target.find('?'));
+}
+
+std::string_view RequestHeadView::Header(std::string_view name) const {
+  size_t start = head_.find("\r\n");
+  while (start != std::string_view::npos && start + 2 < head_.size()) {
+    start += 2;
+    size_t eol = head_.find("\r\n", start);
+    std::string_view line = head_.substr(start, eol == std::string_view::npos ? eol : eol - start);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && HeaderNameEquals(line.substr(0, colon), name))
+      return TrimHeaderValue(line.substr(colon + 1));
+    start = eol;
+  }
+  return {};
+}
+
 bool RequestReader::TakeContinueRequest() { return std::exchange(continue_pending_, false); }
 
 RequestReader::State RequestReader::Reject(int status, std::string reason) {
   reject_status_ = status;
   reject_reason_ = std::move(reason);
+  continue_pending_ = false;  // no "100 Continue" for a request already refused
   decoder_.reset();
   return state_ = State::kRejected;
 }
@@ -99,11 +135,16 @@ RequestReader::State RequestReader::ParseHead() {
     start = eol + 2;
     if (first) {
       first = false;
+      if (line.size() + 2 > kMaxRequestLine)  // httplib's own limit would answer 414 unlogged
+        return Reject(414, "request line longer than " + std::to_string(kMaxRequestLine) + " bytes");
       kept.append(line).append("\r\n");
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return Reject(400, "malformed header line");
+    // RFC 9112 §5.1: no whitespace between name and colon ("Transfer-Encoding : chunked" would
+    // be a header we ignore while a proxy in front honours it: request smuggling).
+    if (!IsToken(line.substr(0, colon))) return Reject(400, "malformed header name");
     std::string_view name = line.substr(0, colon), value = TrimHeaderValue(line.substr(colon + 1));
     BodyFraming::Header use = framing_.Take(name, value, &error);
     if (use == BodyFraming::Header::kRejected) return Reject(error.status, error.reason);
@@ -118,14 +159,32 @@ RequestReader::State RequestReader::ParseHead() {
   if (!framing_.Check(limits_.max_body, &error)) return Reject(error.status, error.reason);
   kept.append("Content-Length: 0\r\n\r\n");
   head_ = std::move(kept);
+  bool has_body = framing_.chunked || (framing_.have_length && framing_.content_length > 0);
+  if (has_body && check_ && ApplyHeadCheck() != State::kBody) return state_;
   decoder_ = std::make_unique<BodyDecoder>(BodyDecoder::RequestMode(framing_),
                                            framing_.content_length, framing_.gzip, limits_.max_body);
   state_ = State::kBody;
   return FeedBody(nullptr, 0);
 }
 
+RequestReader::State RequestReader::ApplyHeadCheck() {
+  HeadVerdict verdict = check_(head_);
+  if (verdict.action == HeadVerdict::Action::kReject) {
+    Reject(verdict.status, std::move(verdict.reason));
+    reject_detail_ = std::move(verdict.log_detail);
+    return state_;
+  }
+  if (verdict.action == HeadVerdict::Action::kSkipBody) {
+    body_skipped_ = true;
+    continue_pending_ = false;
+    return state_ = State::kComplete;
+  }
+  return state_ = State::kBody;
+}
+
 RequestReader::State RequestReader::FeedBody(const char* data, size_t size) {
   if (state_ != State::kBody) return state_;
+  body_wire_bytes_ += size;
   switch (decoder_->Feed(data, size)) {
     case BodyDecoder::State::kBody:
       return state_;
@@ -147,11 +206,25 @@ HttpRouter::HttpRouter() {
   set_error_handler(on_error);
 }
 
-void HttpRouter::Post(const std::string& pattern, Handler handler) {
+void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
   httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
     handler(req, current_body_, res);
   });
   AllowOnly(pattern, "POST");
+  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
+}
+
+HeadVerdict HttpRouter::Admit(const std::string& head) const {
+  RequestHeadView view(head);
+  HeadVerdict skip;
+  skip.action = HeadVerdict::Action::kSkipBody;
+  if (view.method() != "POST") return skip;
+  std::string path(view.path());
+  for (const BodyRoute& route : body_routes_) {
+    if (!std::regex_match(path, route.pattern)) continue;
+    return route.admit ? route.admit(head) : HeadVerdict{};
+  }
+  return skip;
 }
 
 void HttpRouter::Get(const std::string& pattern, Handler handler) {

@@ -46,6 +46,9 @@ ListenerOptions ListenerOptionsFrom(const Config& config) {
   options.max_connections = static_cast<size_t>(config.max_connections);
   options.header_timeout_ms = config.header_timeout_ms;
   options.body_timeout_ms = config.body_timeout_ms;
+  options.request_timeout_ms = config.request_timeout_ms;
+  options.min_body_rate = static_cast<size_t>(config.min_body_rate);
+  options.max_connections_per_ip = static_cast<size_t>(config.max_connections_per_ip);
   return options;
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "crypto.h"
 #include "paris_time.h"
 #include "store_schema.h"
 
@@ -410,6 +411,8 @@ constexpr Sql kMarkFailed = {"mark inbox item failed",
                              "UPDATE inbox SET state = 'failed', error = ?2 WHERE id = ?1"};
 
 constexpr Sql kUserToken = {"read user token", "SELECT auth_token FROM users WHERE id = ?1"};
+constexpr Sql kAllUserTokens = {"read user tokens",
+                                "SELECT auth_token FROM users WHERE auth_token IS NOT NULL"};
 constexpr Sql kSetUserToken = {"store user token", R"sql(
 INSERT INTO users (id, auth_token) VALUES (?1, ?2)
 ON CONFLICT (id) DO UPDATE SET auth_token = excluded.auth_token)sql"};
@@ -559,6 +562,18 @@ Result<std::optional<std::string>> Store::UserToken(int64_t user_id) {
   STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<std::string>();
   return stmt->OptText(0);
+}
+
+Result<bool> Store::IsKnownUserToken(const std::string& token) {
+  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kAllUserTokens));
+  bool known = false;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    std::optional<std::string> stored = stmt->OptText(0);
+    if (stored && !stored->empty() && ConstantTimeEquals(*stored, token)) known = true;
+  }
+  return known;
 }
 
 Status Store::SetUserToken(int64_t user_id, const std::string& token) {

@@ -142,6 +142,9 @@ class Store {
   // Permanent user tokens (from `auth/init`), used to authenticate webhooks.
   Result<std::optional<std::string>> UserToken(int64_t user_id);
   Status SetUserToken(int64_t user_id, const std::string& token);
+  // Whether `token` is any user's stored token (compared in constant time, each of them): lets
+  // the listener refuse a request from its headers before reading its body.
+  Result<bool> IsKnownUserToken(const std::string& token);
 
   // ---- Powens pulls and connection health (store_health.cc; ApplyPulled in store.cc) ----
   // Applies one pulled API page in one transaction through the webhook's upserts, so a pull

@@ -241,6 +241,7 @@ Status ServerContext::Configure() {
                                         MBEDTLS_SSL_PRESET_DEFAULT);
   if (ret != 0) return Status::Internal("TLS configuration: " + tls_compat::ErrorText(ret));
   tls_compat::SetMinTls12(conf);
+  mbedtls_ssl_conf_ciphersuites(conf, tls_compat::AeadCiphersuites());
   mbedtls_ssl_conf_rng(conf, tls_compat::Rng::Function, &rng_);
   mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);  // no client certificates
   // No ticket callbacks and no 0-RTT early data: a TLS 1.3 (3.x) server then sends no

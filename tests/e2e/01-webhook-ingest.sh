@@ -23,11 +23,11 @@ expect_eq "balance history, one row per account per day" "2881|2024-03-14|152347
 expect_eq "connection stored with its state" "317|1042|" "$(sql "SELECT id, user_id, state FROM connections")"
 
 json=$("$FREENAHI_BIN" transactions --config "$CONFIG" --json)
-expect_match "CLI JSON has the exact pending amount" '"id":90001,"account_id":2881,"date":"2024-03-15","datetime":null,"value":"-42.90","currency":"EUR"' "$json"
+expect_match "CLI JSON has the exact pending amount" '"id":90001,"account_id":2881,"account":"Compte de dépôt","date":"2024-03-15","datetime":null,"value":"-42.90","currency":"EUR"' "$json"
 expect_match "CLI JSON marks it pending" '"id":90001[^}]*"coming":true' "$json"
-expect_match "newest first" '^\[\{"id":90001' "$json"
+expect_match "newest first" '^\{"transactions":\[\{"id":90001' "$json"
 table=$("$FREENAHI_BIN" transactions --config "$CONFIG")
-expect_match "CLI table shows the salary" "2024-03-12 +2881 +2450.00 EUR +ACME INDUSTRIES SAS" "$table"
+expect_match "CLI table shows the salary" "2024-03-12 +Compte de dépôt +2450.00 EUR +ACME INDUSTRIES SAS" "$table"
 expect_eq "--account and --limit" "1" "$("$FREENAHI_BIN" transactions --config "$CONFIG" --account 2882 --limit 1 --json | grep -o '"id":' | wc -l)"
 expect_match "accounts --json" '"id":2881,.*"balance":"1523.47","coming":"-42.90"' "$("$FREENAHI_BIN" accounts --config "$CONFIG" --json)"
 
