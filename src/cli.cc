@@ -17,6 +17,11 @@ namespace freenahi {
 #define FREENAHI_COMMANDS(X) \
   X(Serve)                   \
   X(Init)                    \
+  X(Connect)                 \
+  X(Pull)                    \
+  X(Sync)                    \
+  X(Status)                  \
+  X(Doctor)                  \
   X(Accounts)                \
   X(Balance)                 \
   X(Transactions)            \

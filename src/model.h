@@ -120,6 +120,9 @@ struct Connection {
   std::optional<std::string> error_message;  // the bank's words, when given
   std::optional<UnixSeconds> last_update, created;  // Paris → UTC
   bool active = true;
+  // Health, from the API pull (the webhook parse may fill them too): when Powens retries next,
+  // and the earliest expiry of the bank consents (sources[].access_expire). Paris → UTC.
+  std::optional<UnixSeconds> next_try, access_expire;
   std::vector<Account> accounts;
 };
 
@@ -139,6 +142,16 @@ struct Payload {
   std::optional<User> user;
   std::optional<Connection> connection;
   std::optional<Account> account;
+};
+
+// One page of the Powens API as pulled (powens_page.cc fills it, Store::ApplyPulled writes it in
+// one transaction): connections with their accounts, bare accounts, and transactions whose
+// account_id names their account (pages list them flat, not nested).
+struct PulledPage {
+  std::optional<User> user;  // GET /users/me
+  std::vector<Connection> connections;
+  std::vector<Account> accounts;
+  std::vector<Transaction> transactions;
 };
 
 }  // namespace freenahi

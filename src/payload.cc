@@ -564,4 +564,21 @@ Result<Payload> ParsePayload(WebhookEvent event, std::string body) {
   return p;
 }
 
+namespace payload_internal {
+
+Status ConvertUser(const rapidjson::Value& v, User* out) { return ParseUser(Node{&v}, "id", out); }
+
+Status ConvertConnection(const rapidjson::Value& v, Connection* out) {
+  return ParseConnection(Node{&v}, 0, out);
+}
+
+Status ConvertAccount(const rapidjson::Value& v, Account* out) {
+  return ParseAccount(Node{&v}, AccountDefaults{}, out);
+}
+
+Status ConvertTransaction(const rapidjson::Value& v, const Account& account, Transaction* out) {
+  return ParseTransaction(Node{&v}, account, out);
+}
+
+}  // namespace payload_internal
 }  // namespace freenahi

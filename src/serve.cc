@@ -22,6 +22,7 @@
 #include "listener.h"
 #include "log.h"
 #include "memory.h"
+#include "serve_powens.h"
 #include "store.h"
 #include "tls.h"
 #include "webhook.h"
@@ -98,6 +99,9 @@ class Daemon {
     webhook_ = std::make_unique<Webhook>(store_.get(), WallClock, [this] { ScheduleIngest(0); });
     webhook_->SetAuth(WebhookAuthFrom(config_));
     webhook_->Register(&router_);
+    powens_ = std::make_unique<ServePowens>(&loop_, store_.get(), hooks_.get(), config_.path);
+    powens_->Configure(config_);
+    powens_->Register(&router_);
     Result<std::unique_ptr<Listener>> listener =
         Listener::Start(&loop_, config_.listen, &router_, *tls, ListenerOptionsFrom(config_));
     if (!listener.ok()) return listener.status();
@@ -108,6 +112,7 @@ class Daemon {
              listener_->port());
     ScheduleIngest(0);  // whatever a previous run stored but did not apply
     ScheduleHousekeeping(kHousekeepingEveryMs);
+    powens_->Start();
     return Status::Ok();
   }
 
@@ -150,6 +155,7 @@ class Daemon {
   void AfterIngest() {
     Status checkpoint = store_->Checkpoint();
     if (!checkpoint.ok()) LOG_WARN("%s", checkpoint.message().c_str());
+    powens_->CheckHealth();  // a webhook may carry a connection's new state
     ReleaseFreeMemory();
     ScheduleHousekeeping(0);
   }
@@ -232,6 +238,7 @@ class Daemon {
     shutting_down_ = true;
     LOG_INFO("%s: stopping (%zu open connections)", why, listener_->active_connections());
     listener_->StopAccepting();
+    powens_->Stop();  // a running pull is killed; the next start pulls again
     loop_.CancelTimer(ingest_timer_);  // pending items are applied at the next start
     ingest_timer_ = 0;
     loop_.CancelTimer(housekeeping_timer_);
@@ -269,6 +276,7 @@ class Daemon {
     config_ = std::move(*fresh);
     SetLogLevel(verbose_level_ > config_.log_level ? verbose_level_ : config_.log_level);
     webhook_->SetAuth(WebhookAuthFrom(config_));
+    powens_->Configure(config_);
     hooks_->Reconfigure(config_);
     listener_->Reconfigure(*tls, ListenerOptionsFrom(config_));
     LOG_INFO("SIGHUP: configuration reloaded%s", *tls ? ", certificate reloaded" : "");
@@ -282,6 +290,7 @@ class Daemon {
   std::unique_ptr<Store> store_;
   EventLoop loop_;
   HttpRouter router_;
+  std::unique_ptr<ServePowens> powens_;
   std::unique_ptr<Webhook> webhook_;
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<Hooks> hooks_;  // after loop_: its hooks are killed before the loop goes

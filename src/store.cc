@@ -715,6 +715,36 @@ Result<std::string> Store::IntegrityCheck() {
   }
 }
 
+// ---- Pulled API pages (powens-cli): the same upserts as webhooks, one transaction per page ----
+
+namespace {
+constexpr Sql kConnectionHealth = {"update connection health", R"sql(
+UPDATE connections SET next_try = ?2, access_expire = coalesce(?3, access_expire) WHERE id = ?1)sql"};
+}  // namespace
+
+sqlite3* Store::handle() const { return impl_->db.get(); }
+
+Status Store::ApplyPulled(const PulledPage& page, UnixSeconds now) {
+  const std::string what = "apply pulled page";
+  WriteTxn txn(impl_->db.get());
+  FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
+  if (page.user) FREENAHI_RETURN_IF_ERROR(impl_->UpsertUser(*page.user).WithContext(what));
+  for (const Connection& connection : page.connections) {
+    FREENAHI_RETURN_IF_ERROR(impl_->ApplyConnection(connection, now).WithContext(what));
+    STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kConnectionHealth));
+    stmt->BindAll(connection.id, connection.next_try, connection.access_expire);
+    FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "connection", connection.id));
+  }
+  for (const Account& account : page.accounts) {
+    FREENAHI_RETURN_IF_ERROR(impl_->ApplyAccount(account, now).WithContext(what));
+  }
+  for (const Transaction& transaction : page.transactions) {
+    FREENAHI_RETURN_IF_ERROR(
+        impl_->UpsertTransaction(transaction.account_id, transaction).WithContext(what));
+  }
+  return txn.Commit(what);
+}
+
 }  // namespace freenahi
 
 namespace freenahi {

@@ -88,6 +88,35 @@ struct BalanceRow {  // balance history: one row per account per Paris day
   std::optional<int64_t> coming_minor;
 };
 
+// The last `freenahi pull` of a user (table pulls).
+struct PullRecord {
+  int64_t user_id = 0;
+  std::optional<std::string> high_water;  // Powens' naive Paris "YYYY-MM-DD HH:MM:SS"
+  std::optional<UnixSeconds> started_at, finished_at;
+  std::optional<bool> ok;  // unset while running (or killed)
+  int64_t pages = 0, rows = 0;
+  std::string error;  // one line, when !ok
+};
+
+// A connection as `freenahi status` and the hooks see it.
+struct ConnectionHealth {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string bank;  // connector name
+  std::optional<std::string> state, error_message;
+  std::optional<UnixSeconds> last_update, next_try, access_expire;
+  std::optional<std::string> alerted_state;     // state a hook was last fired for
+  std::optional<UnixSeconds> consent_alerted;   // access_expire a hook was last fired for
+  int64_t accounts = 0;                          // accounts not deleted
+  bool deleted = false;
+};
+
+// The Powens user this box acts for: `freenahi init` stored its token.
+struct PowensUser {
+  int64_t id = 0;
+  std::string token;  // secret
+};
+
 // What one ApplyInbox changed (for hooks): counted inside the apply, no extra query.
 class Store {
  public:
@@ -159,6 +188,23 @@ class Store {
   // the listener refuse a request from its headers before reading its body.
   Result<bool> IsKnownUserToken(const std::string& token);
 
+  // ---- Powens pulls and connection health (store_health.cc; ApplyPulled in store.cc) ----
+  // Applies one pulled API page in one transaction through the webhook's upserts, so a pull
+  // after a webhook (or the reverse) changes nothing. Connections also get next_try and
+  // access_expire when the page has them.
+  Status ApplyPulled(const PulledPage& page, UnixSeconds now);
+  // The user with a stored token (the lowest id when, oddly, several have one); nullopt: none.
+  Result<std::optional<PowensUser>> PowensUserWithToken();
+  Result<std::optional<PullRecord>> LastPull(int64_t user_id);
+  Status RecordPullStart(int64_t user_id, UnixSeconds now);
+  // Ends the pull; `high_water` (when set) replaces the stored mark.
+  Status RecordPullEnd(int64_t user_id, UnixSeconds now, bool ok, int64_t pages, int64_t rows,
+                       const std::string& error, const std::optional<std::string>& high_water);
+  Result<std::vector<ConnectionHealth>> ListConnectionHealth();
+  // Remembers that a hook was fired for this state / consent expiry (once per change).
+  Status MarkAlerted(int64_t connection_id, const std::optional<std::string>& state,
+                     std::optional<UnixSeconds> consent);
+
   // Queries for the CLI.
   Result<std::vector<AccountRow>> ListAccounts(bool include_deleted);
   Result<std::vector<TransactionRow>> ListTransactions(const TransactionQuery& query);
@@ -177,6 +223,7 @@ class Store {
   Status ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSeconds now);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  sqlite3* handle() const;  // for store_*.cc files only
   std::unique_ptr<Impl> impl_;
 };
 

@@ -195,6 +195,24 @@ WHEN old.id IS NOT new.id OR old.wording IS NOT new.wording
 END;
 INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
 )sql",
+    // v5 (powens-cli): connection health and the pull's memory. alerted_state: the state for
+    // which serve last fired a hook (once per change); consent_alerted: the access_expire warned.
+    R"sql(
+ALTER TABLE connections ADD COLUMN next_try INTEGER;
+ALTER TABLE connections ADD COLUMN access_expire INTEGER;
+ALTER TABLE connections ADD COLUMN alerted_state TEXT;
+ALTER TABLE connections ADD COLUMN consent_alerted INTEGER;
+CREATE TABLE pulls (
+  user_id INTEGER PRIMARY KEY,
+  high_water TEXT,            -- max transaction last_update seen, Powens' naive Paris text
+  started_at INTEGER,
+  finished_at INTEGER,
+  ok INTEGER CHECK (ok IN (0, 1)),
+  pages INTEGER NOT NULL DEFAULT 0,
+  rows INTEGER NOT NULL DEFAULT 0,
+  error TEXT                  -- one line, never a token
+);
+)sql",
 };
 
 bool IsTransient(int rc) {

@@ -93,9 +93,14 @@ Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelop
     if (!known.ok()) return known.status();
     if (known->has_value()) expected = **known;
   }
+  if (expected.empty() && !envelope.user_id) {  // a body naming no user: this box's user
+    Result<std::optional<PowensUser>> own = store_->PowensUserWithToken();
+    if (!own.ok()) return own.status();
+    if (*own) expected = (*own)->token;
+  }
   if (expected.empty())
     return Status::Unauthenticated("no token known for user " + Id(envelope.user_id) +
-                                   " (set [powens] user_token)");
+                                   " (run `freenahi init`)");
   if (!ConstantTimeEquals(expected, presented)) return Status::Unauthenticated("wrong Bearer token");
   return Status::Ok();
 }

@@ -273,7 +273,7 @@ TEST_CASE("webhook: no token configured anywhere is 401", "[webhook]") {
   envelope.user_id = 1042;
   Status status = f.webhook->CheckBearer(req, envelope);
   CHECK(status.code() == Status::Code::kUnauthenticated);
-  CHECK(status.message() == "no token known for user 1042 (set [powens] user_token)");
+  CHECK(status.message() == "no token known for user 1042 (run `freenahi init`)");
   CHECK(f.InboxSize() == 0);
 }
 
