@@ -17,6 +17,10 @@
 
 namespace freenahi {
 
+namespace store_internal {
+struct StoreAccess;  // store_schema.h: how the query files store_*.cc reach the connection
+}
+
 enum class InboxState { kPending, kApplied, kFailed };
 const char* InboxStateName(InboxState state);  // "pending", "applied", "failed"
 
@@ -114,6 +118,7 @@ class Store {
   Status Checkpoint();
 
  private:
+  friend struct store_internal::StoreAccess;
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
