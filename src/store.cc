@@ -635,3 +635,7 @@ Result<std::string> Store::IntegrityCheck() {
 }
 
 }  // namespace freenahi
+
+namespace freenahi {
+sqlite3* Store::raw_handle() const { return impl_->db.get(); }
+}  // namespace freenahi

@@ -15,6 +15,8 @@
 #include "model.h"
 #include "status.h"
 
+struct sqlite3;
+
 namespace freenahi {
 
 namespace store_internal {
@@ -114,6 +116,12 @@ class Store {
   Result<std::vector<TransactionRow>> ListTransactions(const TransactionQuery& query);
   Result<std::vector<BalanceRow>> BalanceHistory(int64_t account_id);
   Result<std::string> IntegrityCheck();  // "ok" when PRAGMA integrity_check is clean
+  // True when transactions have a full-text index (FTS5 compiled in and the index built);
+  // otherwise search falls back to a slower scan with the same results. store_query.cc.
+  bool HasFullTextSearch();
+  // The open connection, for the read-side query files (store_query*.cc) only.
+  sqlite3* raw_handle() const;
+
   // Copies the WAL into the database (passive: never waits for readers) and trims the WAL file.
   Status Checkpoint();
 

@@ -3,11 +3,16 @@
 // schema as an ordered list of forward migrations (PRAGMA user_version = steps applied).
 #include "store_schema.h"
 
+#include <string.h>
+
 #include <iterator>
 
 namespace freenahi {
 namespace store_internal {
 namespace {
+
+// A step starting with this marker needs SQLite's FTS5; without it the step is skipped.
+#define STORE_REQUIRES_FTS5 "-- requires fts5\n"
 
 // Step N brings user_version from N-1 to N. Append only; never edit a released step.
 // Money: INTEGER minor units; datetimes: INTEGER unix seconds UTC; bank dates: TEXT YYYY-MM-DD.
@@ -152,7 +157,45 @@ CREATE TABLE inbox_bodies (
 INSERT INTO inbox_bodies (inbox_id, body) SELECT id, body FROM inbox;
 ALTER TABLE inbox DROP COLUMN body;
 )sql",
-    // v4 (assets): the user's own notes and category rules. Keyed by the Powens transaction id
+    // v4: full-text search over every wording and the counterparty (`transactions --search`),
+    // case- and accent-insensitive. External content: the index holds tokens only. Triggers keep
+    // it in step with any write to transactions, so the apply path needs no change; 'rebuild'
+    // indexes the rows already there. Skipped (version still bumped) when this SQLite has no
+    // FTS5: the CLI then scans with the same folding instead (Store::HasFullTextSearch).
+    STORE_REQUIRES_FTS5 R"sql(
+CREATE VIRTUAL TABLE transactions_fts USING fts5(
+  wording, original_wording, simplified_wording, counterparty_label,
+  content = 'transactions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER transactions_fts_insert AFTER INSERT ON transactions BEGIN
+  INSERT INTO transactions_fts (rowid, wording, original_wording, simplified_wording,
+    counterparty_label)
+  VALUES (new.id, new.wording, new.original_wording, new.simplified_wording,
+    new.counterparty_label);
+END;
+CREATE TRIGGER transactions_fts_delete AFTER DELETE ON transactions BEGIN
+  INSERT INTO transactions_fts (transactions_fts, rowid, wording, original_wording,
+    simplified_wording, counterparty_label)
+  VALUES ('delete', old.id, old.wording, old.original_wording, old.simplified_wording,
+    old.counterparty_label);
+END;
+CREATE TRIGGER transactions_fts_update AFTER UPDATE OF id, wording, original_wording,
+  simplified_wording, counterparty_label ON transactions
+WHEN old.id IS NOT new.id OR old.wording IS NOT new.wording
+  OR old.original_wording IS NOT new.original_wording
+  OR old.simplified_wording IS NOT new.simplified_wording
+  OR old.counterparty_label IS NOT new.counterparty_label BEGIN
+  INSERT INTO transactions_fts (transactions_fts, rowid, wording, original_wording,
+    simplified_wording, counterparty_label)
+  VALUES ('delete', old.id, old.wording, old.original_wording, old.simplified_wording,
+    old.counterparty_label);
+  INSERT INTO transactions_fts (rowid, wording, original_wording, simplified_wording,
+    counterparty_label)
+  VALUES (new.id, new.wording, new.original_wording, new.simplified_wording,
+    new.counterparty_label);
+END;
+INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
+)sql",
+    // v5 (assets): the user's own notes and category rules. Keyed by the Powens transaction id
     // with no foreign key and never written by a payload, so no sync (webhook or pull) can touch
     // them, and a note may outlive a transaction Powens re-sends under the same id.
     R"sql(
@@ -303,6 +346,13 @@ Result<int> UserVersion(sqlite3* db) {
   return *row ? static_cast<int>(stmt->Int64(0)) : 0;
 }
 
+bool HasFts5(sqlite3* db) {
+  // No portable "is this module compiled in" call: create a throw-away table in temp.
+  if (!Exec(db, "CREATE VIRTUAL TABLE temp.freenahi_fts5_probe USING fts5(x)", "probe fts5").ok())
+    return false;
+  return Exec(db, "DROP TABLE temp.freenahi_fts5_probe", "probe fts5").ok();
+}
+
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 Status NewerSchemaError(int version) {
@@ -353,7 +403,9 @@ Status Migrate(sqlite3* db, int target) {
     if (*version > LatestSchemaVersion()) return NewerSchemaError(*version);
     if (*version >= target) return Status::Ok();
     std::string step = "migrate schema to version " + std::to_string(*version + 1);
-    FREENAHI_RETURN_IF_ERROR(Exec(db, kMigrations[*version], step));
+    const char* sql = kMigrations[*version];
+    bool skip = strncmp(sql, STORE_REQUIRES_FTS5, strlen(STORE_REQUIRES_FTS5)) == 0 && !HasFts5(db);
+    if (!skip) FREENAHI_RETURN_IF_ERROR(Exec(db, sql, step));
     std::string pragma = "PRAGMA user_version = " + std::to_string(*version + 1);
     FREENAHI_RETURN_IF_ERROR(Exec(db, pragma.c_str(), step));
     FREENAHI_RETURN_IF_ERROR(txn.Commit(step));

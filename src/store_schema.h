@@ -144,6 +144,9 @@ Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_c
 // Read-only opens never migrate: the file's version must be exactly the latest. Returns it.
 Result<int> CheckReadOnlyVersion(sqlite3* db);
 
+// True when this SQLite has the FTS5 module (probed with a temporary table).
+bool HasFts5(sqlite3* db);
+
 // The schema version this binary writes: the number of migration steps.
 int LatestSchemaVersion();
 

@@ -64,7 +64,7 @@ start_daemon
 post_webhook "$SAMPLES/connection_synced_basic.json" > /dev/null
 for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 run accounts --config "$CONFIG"
-expect_match "accounts table" "2881 +Compte de dépôt +checking +1523.47 EUR +ok" "$OUT"
+expect_match "accounts table" "2881  Connecteur de test  Compte de dépôt  checking  FR76 \\*\\*\\*\\* 0185  1523.47 EUR  -42.90 EUR  20[0-9-]+ [0-9:]+  ok" "$OUT"
 run transactions --config "$CONFIG" --deleted --json
 expect_match "--deleted shows the transaction deleted at the bank" '"deleted":"20' "$OUT"
 run transactions --config "$CONFIG" --json

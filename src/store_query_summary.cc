@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// Aggregate queries for `balance` and `summary`: balances now or at a past day (balance
+// history), income/spending per group (a table of groupings), the biggest spending labels.
+#include "store.h"
+#include "store_query.h"
+#include "store_query_internal.h"
+
+namespace freenahi {
+
+using store_internal::SqliteStmt;
+using namespace store_query_internal;  // NOLINT: this module's own helpers
+
+namespace {
+
+// The groupings of `summary`: name and the SQL key over transactions "t". Add a row to add one.
+struct Grouping {
+  SummaryGroup group;
+  const char* name;
+  const char* key_sql;
+};
+constexpr Grouping kGroupings[] = {
+    {SummaryGroup::kWeek, "week", "date(t.date, 'weekday 0', '-6 days')"},  // its Monday
+    {SummaryGroup::kMonth, "month", "substr(t.date, 1, 7)"},
+    {SummaryGroup::kYear, "year", "substr(t.date, 1, 4)"},
+};
+
+const Grouping& GroupingOf(SummaryGroup group) {
+  for (const Grouping& g : kGroupings)
+    if (g.group == group) return g;
+  return kGroupings[1];
+}
+
+}  // namespace
+
+std::optional<SummaryGroup> SummaryGroupFromName(const std::string& name) {
+  for (const Grouping& g : kGroupings)
+    if (name == g.name) return g.group;
+  return std::nullopt;
+}
+
+const char* SummaryGroupName(SummaryGroup group) { return GroupingOf(group).name; }
+
+Result<std::vector<BalanceView>> QueryBalances(Store& store, const std::string& day) {
+  // Visible accounts; with a day, the newest history row on or before it.
+  const std::string sql = std::string("SELECT ") + kAccountColumns +
+                          ", (SELECT h.day FROM balance_history h WHERE h.account_id = a.id AND "
+                          "h.day <= ?1 ORDER BY h.day DESC LIMIT 1)" +
+                          kAccountFrom + " WHERE " + kVisibleAccounts +
+                          " ORDER BY a.currency, a.type, bank, a.name, a.id";
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "read balances"));
+  stmt.Bind(1, day.empty() ? std::string("9999-12-31") : day);
+  std::vector<BalanceView> rows;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    BalanceView b;
+    b.account = ReadAccount(stmt, 0);
+    b.as_of = stmt.OptText(18);
+    rows.push_back(std::move(b));
+  }
+  if (day.empty()) {
+    for (BalanceView& b : rows) b.balance_minor = b.account.balance_minor, b.coming_minor = b.account.coming_minor;
+    return rows;
+  }
+  STORE_ASSIGN_OR_RETURN(
+      SqliteStmt history,
+      Prepare(store, "SELECT balance_minor, coming_minor FROM balance_history WHERE account_id = ?1 AND day = ?2",
+              "read balance history"));
+  for (BalanceView& b : rows) {
+    if (!b.as_of) continue;
+    history.Reset();
+    history.BindAll(b.account.id, *b.as_of);
+    STORE_ASSIGN_OR_RETURN(bool row, history.Step());
+    if (row) b.balance_minor = history.Int64(0), b.coming_minor = history.OptInt64(1);
+  }
+  return rows;
+}
+
+Result<std::vector<SummaryRow>> QuerySummary(Store& store, const TransactionFilter& filter,
+                                             SummaryGroup group) {
+  SqlWhere where = BuildWhere(store, filter);
+  std::string key = GroupingOf(group).key_sql;
+  std::string sql = "SELECT " + key +
+                    " AS k, a.currency, a.currency_precision, "
+                    "sum(CASE WHEN t.value_minor > 0 THEN t.value_minor ELSE 0 END), "
+                    "sum(CASE WHEN t.value_minor < 0 THEN t.value_minor ELSE 0 END), count(*) "
+                    "FROM transactions t JOIN accounts a ON a.id = t.account_id" +
+                    where.text + " GROUP BY k, a.currency, a.currency_precision ORDER BY k, a.currency";
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "summarise transactions"));
+  where.Bind(&stmt, 1);
+  std::vector<SummaryRow> rows;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return rows;
+    rows.push_back({stmt.Text(0), Currency{stmt.Text(1), static_cast<int>(stmt.Int64(2))},
+                    stmt.Int64(3), stmt.Int64(4), stmt.Int64(5)});
+  }
+}
+
+Result<std::vector<TopRow>> QueryTopSpending(Store& store, const TransactionFilter& filter,
+                                             int limit) {
+  TransactionFilter spending = filter;
+  SqlWhere where = BuildWhere(store, spending);
+  where.Add("t.value_minor < 0");
+  std::string sql =
+      "SELECT coalesce(nullif(t.counterparty_label, ''), nullif(t.simplified_wording, ''), "
+      "t.wording) AS label, a.currency, a.currency_precision, sum(t.value_minor) AS total, "
+      "count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id" +
+      where.text +
+      " GROUP BY label, a.currency, a.currency_precision ORDER BY total, label LIMIT ?";
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "rank spending"));
+  where.Bind(&stmt, 1);
+  stmt.Bind(static_cast<int>(where.values.size()) + 1, static_cast<int64_t>(limit));
+  std::vector<TopRow> rows;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return rows;
+    rows.push_back({stmt.Text(0), Currency{stmt.Text(1), static_cast<int>(stmt.Int64(2))},
+                    stmt.Int64(3), stmt.Int64(4)});
+  }
+}
+
+}  // namespace freenahi
