@@ -12,6 +12,13 @@
 namespace freenahi {
 namespace {
 
+#define ASSETS_ASSIGN_OR_RETURN(lhs, expr) \
+  do {                                     \
+    auto result = (expr);                  \
+    if (!result.ok()) return result.status(); \
+    lhs = std::move(result).value();       \
+  } while (0)
+
 struct TypeClass {
   const char* type;
   AssetClass asset_class;
@@ -248,6 +255,24 @@ std::vector<AssetsView> BuildAssetsViews(const std::vector<AccountRow>& live_acc
     view.change_minor = view.net_worth_minor - start.front().total;
   }
   return views;
+}
+
+Result<WealthData> LoadWealth(Store& store) {
+  WealthData data;
+  ASSETS_ASSIGN_OR_RETURN(data.all, store.ListAccounts(true));
+  for (const AccountRow& a : data.all) {
+    if (!a.deleted) data.live.push_back(a);
+  }
+  ASSETS_ASSIGN_OR_RETURN(data.history, AllBalanceHistory(store));
+  return data;
+}
+
+std::vector<SeriesPoint> SeriesFor(const WealthData& data, const std::string& currency,
+                                   Period period, const std::string& until) {
+  std::vector<AccountRow> accounts = AccountsIn(data.all, currency);
+  std::optional<std::string> earliest = EarliestDay(accounts, data.history);
+  if (!earliest) return {};
+  return BuildSeries(accounts, data.history, PeriodStart(period, until, *earliest), until);
 }
 
 Result<std::vector<AccountHoldings>> ComputeHoldings(const std::vector<HoldingRow>& rows) {

@@ -87,6 +87,18 @@ std::vector<AccountRow> AccountsIn(const std::vector<AccountRow>& accounts,
 // The currency most accounts use ("EUR" on a tie or with no account).
 std::string MainCurrency(const std::vector<AccountRow>& accounts);
 
+// Everything the views above read, loaded once.
+struct WealthData {
+  std::vector<AccountRow> live;  // not deleted (disabled ones still hold money)
+  std::vector<AccountRow> all;   // deleted ones too: they count in the past
+  std::vector<BalanceRow> history;
+};
+Result<WealthData> LoadWealth(Store& store);
+
+// The series of `currency` over [PeriodStart(period), until]; empty when nothing is known.
+std::vector<SeriesPoint> SeriesFor(const WealthData& data, const std::string& currency,
+                                   Period period, const std::string& until);
+
 // ---- Investments and loans ---------------------------------------------------------------------
 struct HoldingFigures {
   HoldingRow row;

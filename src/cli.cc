@@ -20,6 +20,9 @@ namespace freenahi {
   X(Accounts)                \
   X(Transactions)            \
   X(Inbox)                   \
+  X(Assets)                  \
+  X(Investments)             \
+  X(Loans)                   \
   X(Version)
 
 #define FREENAHI_DECLARE_COMMAND(name) extern const CommandSpec k##name##Command;
