@@ -18,7 +18,10 @@ namespace freenahi {
   X(Serve)                   \
   X(Init)                    \
   X(Accounts)                \
+  X(Balance)                 \
   X(Transactions)            \
+  X(Summary)                 \
+  X(Export)                  \
   X(Inbox)                   \
   X(Assets)                  \
   X(Investments)             \

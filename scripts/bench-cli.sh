@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# DESIGN §5 CLI figures: fills a database with N transactions (default 1,000,000; 20 accounts,
+# 10 years) through the real store, then times each command next to the same SQL run by the
+# sqlite3 shell on the same file in the same run (the floor). Medians of RUNS runs, process start
+# included on both sides. Prints figures and ratios; never fails on a missed target.
+# Usage: scripts/bench-cli.sh   (env: N=1000000, RUNS=5, BUILD=build-bench, KEEP_WORK=1)
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$SRC/build-bench}
+N=${N:-1000000}
+RUNS=${RUNS:-5}
+WORK=$(mktemp -d /tmp/freenahi-bench-cli.XXXXXX)
+cleanup() { [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+die() { echo "bench-cli: error: $*" >&2; exit 1; }
+for tool in cmake ninja sqlite3 awk; do command -v "$tool" > /dev/null || die "$tool not found"; done
+
+# ---- build (Release, with the bench targets) ---------------------------------------------------
+if [ ! -f "$BUILD/build.ninja" ]; then
+  extra=()
+  [ -f "$SRC/build/third_party/httplib/httplib.h" ] && extra+=(-DFREENAHI_HTTPLIB_DIR="$SRC/build/third_party/httplib")
+  cmake -S "$SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFREENAHI_BUILD_BENCH=ON \
+    -DFREENAHI_BUILD_TESTS=OFF "${extra[@]}" > "$WORK/cmake.log" 2>&1 || { cat "$WORK/cmake.log" >&2; die "cmake failed"; }
+fi
+ninja -C "$BUILD" freenahi freenahi_cli_fill > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
+BIN="$BUILD/freenahi"
+
+# ---- database -----------------------------------------------------------------------------------
+DB="$WORK/freenahi.db"
+TODAY=$(date +%Y-%m-%d)
+export FREENAHI_TODAY=$TODAY
+start=$(date +%s%N)
+"$BUILD/freenahi_cli_fill" "$DB" "$N" "$TODAY" > /dev/null
+fill_s=$(awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f", ns / 1e9 }')
+printf '[store]\ndatabase = %s\n' "$DB" > "$WORK/freenahi.ini"
+export FREENAHI_CONFIG="$WORK/freenahi.ini"
+echo "== $N transactions filled through the store in ${fill_s} s ($(du -m "$DB" | cut -f1) MB, FTS5 index included)"
+
+# median_ms CMD...: the median wall time of RUNS runs, in ms (stdout discarded).
+median_ms() {
+  local times=() i t0
+  "$@" > /dev/null  # warm the page cache once
+  for i in $(seq 1 "$RUNS"); do
+    t0=$(date +%s%N)
+    "$@" > /dev/null
+    times+=($(( ($(date +%s%N) - t0) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }'
+}
+floor() { sqlite3 -readonly -batch "$DB" "$1"; }
+
+SINCE3M=$(sqlite3 "$DB" "SELECT date('$TODAY', '-3 months')")
+SINCE12=$(sqlite3 "$DB" "SELECT date('$TODAY', 'start of month', '-11 months')")
+COLS="t.id, t.account_id, a.name, c.connector_name, a.currency, a.currency_precision, t.date, t.vdate, t.rdate, t.datetime, t.value_minor, t.type, t.wording, t.original_wording, t.simplified_wording, t.counterparty_label, t.categories, t.coming, t.deleted, t.last_update"
+FROM="FROM transactions t JOIN accounts a ON a.id = t.account_id LEFT JOIN connections c ON c.id = a.connection_id"
+NEWEST="ORDER BY t.date DESC, t.datetime DESC, t.id DESC LIMIT 50"
+SUM="SELECT a.currency, a.currency_precision, sum(t.value_minor), count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id"
+MATCH="t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH '\"carrefour\"*')"
+
+printf '%-40s %10s %10s %7s  %s\n' "COMMAND" "FREENAHI" "FLOOR" "RATIO" "TARGET"
+row() {  # row LABEL TARGET_MS FLOOR_SQL -- FREENAHI ARGS...
+  local label=$1 target=$2 sql=$3
+  shift 4
+  local ours theirs
+  ours=$(median_ms "$BIN" "$@")
+  theirs=$(median_ms floor "$sql")
+  awk -v l="$label" -v o="$ours" -v f="$theirs" -v t="$target" 'BEGIN {
+    r = o / f; ok = (o <= t && r <= 2) ? "ok" : "MISSED";
+    printf "%-40s %8.1f ms %7.1f ms %6.2fx  <= %d ms, <= 2x: %s\n", l, o, f, r, t, ok }'
+}
+row "transactions --search carrefour" 50 \
+  "SELECT $COLS $FROM WHERE t.deleted IS NULL AND $MATCH $NEWEST; $SUM WHERE t.deleted IS NULL AND $MATCH GROUP BY 1, 2;" \
+  -- transactions --search carrefour
+row "transactions --since 3m" 50 \
+  "SELECT $COLS $FROM WHERE t.date >= '$SINCE3M' AND t.deleted IS NULL $NEWEST; $SUM WHERE t.date >= '$SINCE3M' AND t.deleted IS NULL GROUP BY 1, 2;" \
+  -- transactions --since 3m
+row "summary (12 months by month)" 50 \
+  "SELECT substr(t.date, 1, 7) AS k, a.currency, a.currency_precision, sum(CASE WHEN t.value_minor > 0 THEN t.value_minor ELSE 0 END), sum(CASE WHEN t.value_minor < 0 THEN t.value_minor ELSE 0 END), count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE t.date >= '$SINCE12' AND t.deleted IS NULL GROUP BY k, 2, 3 ORDER BY k, 2;" \
+  -- summary
+row "balance" 50 \
+  "SELECT a.*, c.connector_name, (SELECT h.day FROM balance_history h WHERE h.account_id = a.id ORDER BY h.day DESC LIMIT 1) FROM accounts a LEFT JOIN connections c ON c.id = a.connection_id WHERE a.deleted IS NULL AND a.disabled IS NULL AND c.deleted_at IS NULL;" \
+  -- balance
+
+# Export: throughput over every non-deleted transaction.
+EXPORTED=$(sqlite3 "$DB" "SELECT count(*) FROM transactions WHERE deleted IS NULL")
+ours=$(median_ms "$BIN" export --format ledger -o "$WORK/out.journal")
+theirs=$(median_ms floor "SELECT $COLS $FROM WHERE t.deleted IS NULL ORDER BY t.date, t.datetime, t.id;")
+awk -v n="$EXPORTED" -v o="$ours" -v f="$theirs" 'BEGIN {
+  rate = n / (o / 1000); ok = rate >= 200000 ? "ok" : "MISSED";
+  printf "%-40s %8.1f ms %7.1f ms %6.2fx  >= 200000 tx/s: %.0f tx/s %s\n", "export --format ledger (" n " tx)", o, f, o / f, rate, ok }'
