@@ -26,6 +26,8 @@ namespace freenahi {
   X(Assets)                  \
   X(Investments)             \
   X(Loans)                   \
+  X(Tx)                      \
+  X(Rule)                    \
   X(Version)
 
 #define FREENAHI_DECLARE_COMMAND(name) extern const CommandSpec k##name##Command;

@@ -30,6 +30,11 @@ struct Annotation {
 // annotates what they can see.
 Status CheckTransactionExists(Store& store, int64_t transaction_id);
 
+// For the transaction search (store_query.cc): a condition on `t.id` true when the annotation's
+// note, wording and tags, folded with freenahi_fold, contain every one of `tokens` token
+// parameters (bound as "% tok%", in order).
+std::string AnnotationSearchSql(size_t tokens);
+
 // Each writes one row in its own transaction; `now` stamps updated_at.
 Status SetPinned(Store& store, int64_t transaction_id, bool pinned, UnixSeconds now);
 Status SetNote(Store& store, int64_t transaction_id, const std::optional<std::string>& note,
