@@ -28,6 +28,7 @@ namespace freenahi {
   X(Loans)                   \
   X(Tx)                      \
   X(Rule)                    \
+  X(Report)                  \
   X(Version)
 
 #define FREENAHI_DECLARE_COMMAND(name) extern const CommandSpec k##name##Command;

@@ -77,6 +77,12 @@ Status ParseLang(const Key& key, std::string_view value, Config* config) {
   return ParseText(key, value, config);
 }
 
+Status ParseReportLang(const Key& key, std::string_view value, Config* config) {
+  if (value != "en" && value != "fr")
+    return Status::InvalidArgument("not a report language (en|fr): " + Quoted(value));
+  return ParseText(key, value, config);
+}
+
 Status ParseBool(const Key& key, std::string_view value, Config* config) {
   static const struct {
     const char* text;
@@ -272,6 +278,10 @@ const Key kKeys[] = {
         "Longest silence while a body arrives, in milliseconds."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
+    Text("report", "lang", &Config::report_lang,
+         "Language of `freenahi report`: en (\"€1,234.56\", \"14 Mar 2024\") or fr\n"
+         "(\"1 234,56 €\", \"14 mars 2024\").",
+         ParseReportLang),
     Key{"log", "level", "Log level: error, warn, info or debug.", ParseLevel, FormatLevel},
 };
 constexpr size_t kNumKeys = sizeof(kKeys) / sizeof(kKeys[0]);

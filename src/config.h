@@ -40,6 +40,9 @@ struct Config {
   // [store]
   std::string database = "/var/lib/freenahi/freenahi.db";
 
+  // [report]
+  std::string report_lang = "en";  // `freenahi report`: en or fr (dates and amounts)
+
   // [log]
   LogLevel log_level = LogLevel::kInfo;
 
