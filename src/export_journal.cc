@@ -95,11 +95,8 @@ class JournalExport : public ExportWriter {
       line_ += "(" + id + ") " + payee + "\n";
       if (t.deleted) line_ += "    ; deleted at the bank\n";
       if (!t.note.empty()) line_ += "    ; " + Flatten(t.note) + "\n";
-      if (!t.tags.empty()) {
-        line_ += "    ; :";
-        for (const std::string& tag : t.tags) line_ += tag + ":";
-        line_ += "\n";
-      }
+      // One "; tag:" line per tag: a tag for hledger, a valueless metadata key for ledger.
+      for (const std::string& tag : t.tags) line_ += "    ; " + tag + ":\n";
     }
     const char* indent = beancount_ ? "  " : "    ";
     line_ += indent + names_[t.account_id] + "  " + amount + "\n" + indent + other + "\n";
