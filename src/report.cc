@@ -101,7 +101,7 @@ svg .income{fill:var(--pos)}svg .spending{fill:var(--neg)}
 .bar{background:var(--line);border-radius:4px;height:12px;overflow:hidden;min-width:120px}
 .bar span{display:block;height:100%;background:var(--pos)}
 @media (max-width:600px){body{padding:6px;font-size:14px}section{padding:10px 8px}th,td{padding:3px 5px}
- svg .axis{font-size:22px}svg .label,svg .value{font-size:24px}}
+ svg .axis{font-size:20px}svg .label,svg .value{font-size:22px}}
 )css";
 
 const char* const kClassColors[] = {"#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#9c755f"};

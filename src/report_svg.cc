@@ -12,6 +12,7 @@ namespace freenahi {
 namespace {
 
 constexpr double kWidth = 800;
+constexpr double kLeft = 132;  // room for "-180 000 €" at the phone font size
 
 const char* ClassColor(AssetClass c) {
   static const char* const kColors[] = {"#4e79a7", "#59a14f", "#f28e2b",
@@ -44,14 +45,14 @@ std::vector<size_t> Sample(size_t n, size_t limit) {
   return out;
 }
 
-// Five horizontal grid lines labelled with whole-unit amounts.
+// `lines` (≥ 2) horizontal grid lines labelled with whole-unit amounts.
 std::string Grid(const YScale& y, double left, double right, const Currency& currency,
-                 ReportLang lang) {
+                 ReportLang lang, int lines = 5) {
   std::string svg;
   int64_t unit = 1;
   for (int i = 0; i < currency.precision; ++i) unit *= 10;
-  for (int k = 0; k <= 4; ++k) {
-    int64_t v = y.lo + static_cast<int64_t>((static_cast<__int128>(y.hi - y.lo) * k) / 4);
+  for (int k = 0; k < lines; ++k) {
+    int64_t v = y.lo + static_cast<int64_t>((static_cast<__int128>(y.hi - y.lo) * k) / (lines - 1));
     v = v / unit * unit;
     double py = y(v);
     svg += "<line class=\"grid\" x1=\"" + Num(left) + "\" x2=\"" + Num(right) + "\" y1=\"" +
@@ -89,7 +90,7 @@ std::string XLabels(const std::vector<std::string>& days, double left, double ri
 std::string NetWorthChart(const ReportData& data) {
   const std::vector<SeriesPoint>& s = data.series;
   if (s.empty()) return "<p class=\"empty\">—</p>";
-  const double height = 320, left = 96, right = kWidth - 8, top = 10, bottom = height - 28;
+  const double height = 320, left = kLeft, right = kWidth - 8, top = 18, bottom = height - 28;
   std::vector<size_t> idx = Sample(s.size(), 240);
   int64_t hi = 1, lo = 0;
   for (size_t i : idx) {
@@ -151,7 +152,7 @@ std::string NetWorthChart(const ReportData& data) {
 std::string AccountChart(const AccountHistory& h, ReportLang lang) {
   const std::vector<SeriesPoint>& s = h.series;
   if (s.empty()) return "";
-  const double height = 130, left = 96, right = kWidth - 8, top = 8, bottom = height - 24;
+  const double height = 150, left = kLeft, right = kWidth - 8, top = 16, bottom = height - 24;
   std::vector<size_t> idx = Sample(s.size(), 240);
   int64_t lo = s[idx[0]].total, hi = lo;
   for (size_t i : idx) lo = std::min(lo, s[i].total), hi = std::max(hi, s[i].total);
@@ -164,7 +165,7 @@ std::string AccountChart(const AccountHistory& h, ReportLang lang) {
     points += (k ? " " : "") + Num(x) + "," + Num(y(s[idx[k]].total));
   }
   const Currency& c = h.account.currency;
-  std::string svg = Open(height, h.account.name) + Grid(y, left, right, c, lang);
+  std::string svg = Open(height, h.account.name) + Grid(y, left, right, c, lang, 3);
   svg += "<polyline class=\"account\" points=\"" + points + "\" stroke=\"" +
          ClassColor(AssetClassOf(h.account.type)) + "\" data-account-id=\"" +
          std::to_string(h.account.id) + "\" data-last=\"" + MoneyNumber(s.back().total, c) +
@@ -177,7 +178,7 @@ std::string AccountChart(const AccountHistory& h, ReportLang lang) {
 
 std::string MonthsChart(const std::vector<SummaryRow>& months, ReportLang lang) {
   if (months.empty()) return "<p class=\"empty\">—</p>";
-  const double height = 260, left = 96, right = kWidth - 8, top = 10, bottom = height - 28;
+  const double height = 260, left = kLeft, right = kWidth - 8, top = 18, bottom = height - 28;
   int64_t hi = 1;
   for (const SummaryRow& r : months) hi = std::max({hi, r.income_minor, -r.spending_minor});
   YScale y{0, hi, top, bottom};

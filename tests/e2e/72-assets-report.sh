@@ -58,7 +58,7 @@ SUMMARY=$("$F" summary --by month --all --json)
 expect_eq "months = summary --json" \
   "$(printf '%s' "$SUMMARY" | grep -o '"key":"[^"]*","currency":"EUR","income":"[^"]*","spending":"[^"]*"' | sed 's/"key":"\([^"]*\)".*"income":"\([^"]*\)","spending":"\([^"]*\)"/\1 \2 \3/')" \
   "$(grep -o 'data-month="[^"]*" data-income="[^"]*" data-spending="[^"]*"' "$WORK/report.html" | sed 's/data-month="\([^"]*\)" data-income="\([^"]*\)" data-spending="\([^"]*\)"/\1 \2 \3/')"
-expect_match "and they are not empty: months" 'data-month="2024-03" data-income="2450.00" data-spending="-126.39"' "$HTML"
+expect_match "and they are not empty: months" 'data-month="2024-03" data-income="2650.00" data-spending="-126.39"' "$HTML"
 expect_match "and they are not empty: classes" '<tr data-class="loans" data-value="-152340.12"' "$HTML"
 expect_match "and they are not empty: investments" 'data-investment-id="4001" data-valuation="10287.09" data-profit="1703.33"' "$HTML"
 expect_match "categories from the rules" 'data-category="books" data-spending="-61.40"' "$HTML"
