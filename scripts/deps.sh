@@ -16,7 +16,9 @@ ensure_packages() {
     sudo=sudo
   fi
   echo "installing:$missing"
-  $sudo apt-get update -qq
+  # Wait (up to 5 min) for another apt run to finish, e.g. unattended-upgrades on a fresh Pi.
+  $sudo apt-get update -qq -o DPkg::Lock::Timeout=300
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing > /dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+    --no-install-recommends $missing > /dev/null
 }

@@ -7,9 +7,10 @@
 # Usage: scripts/package-deb.sh ARCH [--suite bookworm|trixie] [--no-build]
 #   ARCH        amd64 (this machine), arm64 (Pi 3/4/5, 64-bit OS) or armhf (Pi 2+, 32-bit OS)
 #   --suite S   bookworm (default; Raspberry Pi OS 12) or trixie (Debian 13, Raspberry Pi OS
-#               since late 2025: other library names, e.g. libmbedtls21); amd64 or arm64 (no
-#               armhf yet). It builds in a trixie root made with mmdebstrap (root; cached in
-#               build-trixie/root-ARCH, reused; arm64 cross-compiled there with multiarch) from a
+#               since late 2025: other library names, e.g. libmbedtls21); amd64, arm64 or
+#               armhf. It builds in a trixie root made with mmdebstrap (root; cached in
+#               build-trixie/root-ARCH, reused; arm64 and armhf cross-compiled there with
+#               multiarch, which works on trixie's archive for armhf too) from a
 #               copy of the source, takes Depends from that root's dpkg-shlibdeps and writes
 #               dist/freenahi_V-1+deb13_ARCH.deb: "+deb13" sorts after the bookworm package of
 #               the same revision, as Debian's own +debNN suffixes do.
@@ -34,8 +35,7 @@ done
 [ -n "$arch" ] || { usage >&2; exit 2; }
 case "$suite" in
   bookworm) ;;
-  trixie) [ "$arch" != armhf ] || {
-      echo "package-deb: no armhf trixie package yet (amd64 and arm64 only)" >&2; exit 2; } ;;
+  trixie) ;;
   *) echo "package-deb: unknown suite '$suite' (bookworm or trixie)" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
@@ -55,19 +55,23 @@ in_trixie() {
   chroot "$troot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
     DEB_HOST_ARCH="$arch" DEB_HOST_MULTIARCH="$triple" DEB_HOST_GNU_TYPE="$triple" "$@"
 }
-triple=x86_64-linux-gnu
-[ "$arch" = arm64 ] && triple=aarch64-linux-gnu
+case "$arch" in
+  amd64) triple=x86_64-linux-gnu ;;
+  arm64) triple=aarch64-linux-gnu ;;
+  armhf) triple=arm-linux-gnueabihf ;;
+esac
 trixie_root() {
   . scripts/deps.sh
-  # dpkg-dev: dpkg-shlibdeps. arm64: the cross compiler and the arm64 libraries by multiarch.
+  # dpkg-dev: dpkg-shlibdeps. arm64/armhf: the cross compiler and the target's libraries by
+  # multiarch.
   archs=amd64 tpackages="$BUILD_PACKAGES dpkg-dev"
-  if [ "$arch" = arm64 ]; then
-    archs=amd64,arm64
-    # libstdc++6:arm64 as well: the cross compiler's own copy lives in /usr/aarch64-linux-gnu,
-    # where dpkg-shlibdeps does not look, and would not name the package a Pi installs.
-    tpackages="$tpackages g++-aarch64-linux-gnu libstdc++6:arm64"
-    tpackages=$(echo "$tpackages" | sed -e 's/libmbedtls-dev/libmbedtls-dev:arm64/' \
-      -e 's/libsqlite3-dev/libsqlite3-dev:arm64/' -e 's/zlib1g-dev/zlib1g-dev:arm64/')
+  if [ "$arch" != amd64 ]; then
+    archs=amd64,$arch
+    # libstdc++6:ARCH as well: the cross compiler's own copy lives in /usr/TRIPLE, where
+    # dpkg-shlibdeps does not look, and would not name the package a Pi installs.
+    tpackages="$tpackages g++-$triple libstdc++6:$arch"
+    tpackages=$(echo "$tpackages" | sed -e "s/libmbedtls-dev/libmbedtls-dev:$arch/" \
+      -e "s/libsqlite3-dev/libsqlite3-dev:$arch/" -e "s/zlib1g-dev/zlib1g-dev:$arch/")
   fi
   tpackages=$(echo "$tpackages" | tr ' ' ',')
   if [ -f "$troot/.complete" ] && [ "$(cat "$troot/.complete")" = "$tpackages" ]; then return 0; fi
@@ -111,7 +115,7 @@ if [ "$suite" = trixie ]; then
     rm -rf "$troot/httplib"
     cp -r build-trixie/httplib-trixie "$troot/httplib"
     toolchain=""
-    [ "$arch" = arm64 ] && toolchain=-DCMAKE_TOOLCHAIN_FILE=/src/cross/aarch64-linux-gnu.cmake
+    [ "$arch" = amd64 ] || toolchain=-DCMAKE_TOOLCHAIN_FILE=/src/cross/$triple.cmake
     in_trixie sh -c "cmake -S /src -B /build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $toolchain \
       -DFREENAHI_BUILD_TESTS=OFF -DFREENAHI_HTTPLIB_DIR=/httplib > /dev/null &&
       cmake --build /build-release && $triple-strip --remove-section=.comment --remove-section=.note \

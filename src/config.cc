@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "subprocess.h"  // SplitCommandLine, to refuse a hook command line that cannot run
 #include "unique_fd.h"
 
 namespace freenahi {
@@ -199,6 +200,64 @@ std::string FormatLevel(const Key&, const Config& config) {
   return kLevelNames[static_cast<int>(config.log_level)];
 }
 
+// "" or an http(s) URL; `https_only` refuses http://.
+Status CheckUrl(std::string_view value, bool https_only) {
+  if (value.empty() || value.substr(0, 8) == "https://") return Status::Ok();
+  if (!https_only && value.substr(0, 7) == "http://") return Status::Ok();
+  return Status::InvalidArgument(std::string("not an ") + (https_only ? "https://" : "http(s)://") +
+                                 " URL: " + Quoted(value));
+}
+
+Status ParseApiUrl(const Key& key, std::string_view value, Config* config) {
+  FREENAHI_RETURN_IF_ERROR(CheckUrl(value, true));
+  return ParseText(key, value, config);
+}
+
+Status ParseRedirectUri(const Key& key, std::string_view value, Config* config) {
+  FREENAHI_RETURN_IF_ERROR(CheckUrl(value, false));
+  return ParseText(key, value, config);
+}
+
+// A [hooks] command line: words as SplitCommandLine makes them (quotes must balance).
+Status ParseCommandLine(const Key& key, std::string_view value, Config* config) {
+  Result<std::vector<std::string>> words = SplitCommandLine(value);
+  if (!words.ok()) return words.status();
+  return ParseText(key, value, config);
+}
+
+// "0" (off), "<n>", "<n>s", "<n>m", "<n>h" or "<n>d"; 0 or at least key.min seconds.
+Status ParseDuration(const Key& key, std::string_view value, Config* config) {
+  static const struct {
+    const char* suffix;
+    int64_t unit;
+  } kUnits[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
+  std::string_view number = value.substr(0, value.find_first_not_of("0123456789"));
+  std::string_view suffix = value.substr(number.size());
+  const int64_t* unit = nullptr;
+  for (const auto& u : kUnits) {
+    if (suffix == u.suffix) unit = &u.unit;
+  }
+  int64_t n = 0;
+  if (number.empty() || unit == nullptr || !ParseInt64(number, &n)) {
+    return Status::InvalidArgument("not a duration (0, 90s, 30m, 6h, 1d): " + Quoted(value));
+  }
+  if (n != 0 && (n > key.max / *unit || n * *unit < key.min)) {
+    return Status::InvalidArgument("0 (off) or " + std::to_string(key.min) + ".." +
+                                   std::to_string(key.max) + " seconds: " + Quoted(value));
+  }
+  config->*key.number = n * *unit;
+  return Status::Ok();
+}
+
+std::string FormatDuration(const Key& key, const Config& config) {
+  int64_t seconds = config.*key.number;
+  if (seconds == 0) return "0";
+  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
 constexpr Key Text(const char* section, const char* name, std::string Config::*member,
                    const char* doc, ParseFn parse = ParseText) {
   Key key{section, name, doc, parse, FormatText};
@@ -253,6 +312,39 @@ const Key kKeys[] = {
          "Language of the webview links: 2 to 5 lowercase letters (en, fr, de, ...).", ParseLang),
     Int("powens", "signature_max_skew_s", &Config::signature_max_skew_s, 1, 86400,
         "Largest accepted distance between BI-Signature-Date and now, in seconds."),
+    Text("powens", "api_url", &Config::api_url,
+         "Base URL of the Powens API. Empty: derived from domain (\"name\" or \"name-sandbox\"\n"
+         "-> https://name[-sandbox].biapi.pro/2.0/; a full host -> https://host/2.0/).",
+         ParseApiUrl),
+    Path("powens", "ca_file", &Config::ca_file,
+         "Extra CA certificate(s) (PEM file) trusted for the API, besides the system bundle\n"
+         "(/etc/ssl/certs/ca-certificates.crt, or OpenWrt's /etc/ssl/cert.pem). Empty: none."),
+    Text("powens", "redirect_uri", &Config::redirect_uri,
+         "Where the Powens webview sends the user back after connecting a bank, e.g.\n"
+         "https://box.example.net/connected. Whitelist it in the Powens console.",
+         ParseRedirectUri),
+    Int("powens", "rate_limit_per_min", &Config::rate_limit_per_min, 1, 6000,
+        "Powens API calls per minute at most (30 is the sandbox's limit)."),
+    Int("powens", "pull_interval", &Config::pull_interval_s, 60, 30 * 86400,
+        "How often serve pulls everything changed from the API, besides webhooks:\n"
+        "0 (off), or a duration: 90s, 30m, 6h, 1d (a bare number is seconds).",
+        ParseDuration, FormatDuration),
+    Text("hooks", "on_new_transactions", &Config::on_new_transactions,
+         "Program run when new transactions were stored, e.g. /usr/local/bin/notify --quiet.\n"
+         "Split into words like a shell would (quotes, backslashes) but run without one: no\n"
+         "variables, no $(...). It gets the event as JSON on stdin and FREENAHI_EVENT,\n"
+         "FREENAHI_CONFIG, FREENAHI_COUNT in its environment. Empty: nothing runs.",
+         ParseCommandLine),
+    Text("hooks", "on_sync_error", &Config::on_sync_error,
+         "Program run when a bank connection fails to sync (same rules; FREENAHI_CONNECTION,\n"
+         "FREENAHI_STATE in its environment).",
+         ParseCommandLine),
+    Text("hooks", "on_consent_expiring", &Config::on_consent_expiring,
+         "Program run when a bank consent expires soon (same rules; FREENAHI_CONNECTION,\n"
+         "FREENAHI_DAYS_LEFT in its environment).",
+         ParseCommandLine),
+    Int("hooks", "hook_timeout_s", &Config::hook_timeout_s, 1, 3600,
+        "Seconds a hook may run; then it is killed with its children."),
     Text("server", "listen", &Config::listen,
          "Address and port to listen on: host:port, or [v6]:port for IPv6 ([::1]:8443).",
          ParseListen),
@@ -271,11 +363,19 @@ const Key kKeys[] = {
     Int("server", "max_header_bytes", &Config::max_header_bytes, 1024, 1048576,
         "Largest request line plus headers, in bytes."),
     Int("server", "max_connections", &Config::max_connections, 1, 4096,
-        "Connections served at once; more wait in the kernel's backlog."),
+        "Connections served at once; more wait in the kernel's backlog unless one of the\n"
+        "open ones is idle or slower than min_body_rate (it is then closed for the new one)."),
     Int("server", "header_timeout_ms", &Config::header_timeout_ms, 100, 3600000,
         "Milliseconds from accept to the end of the headers, TLS handshake included."),
     Int("server", "body_timeout_ms", &Config::body_timeout_ms, 100, 3600000,
         "Longest silence while a body arrives, in milliseconds."),
+    Int("server", "request_timeout_ms", &Config::request_timeout_ms, 1000, 3600000,
+        "Milliseconds from accept to the whole request received, however slowly it trickles."),
+    Int("server", "min_body_rate", &Config::min_body_rate, 0, 1073741824,
+        "Bytes per second a request body must average over every 5 s window (0: no minimum)."),
+    Int("server", "max_connections_per_ip", &Config::max_connections_per_ip, 1, 4096,
+        "Connections one client address may hold at once. When every slot is taken, a new client\n"
+        "replaces the slowest idle one; past this limit, it replaces one of its own or is refused."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
     Text("report", "lang", &Config::report_lang,
@@ -436,7 +536,10 @@ std::string RenderComment(std::string_view text) {
 std::string RenderKey(const Key& key, const Config& config, bool include_secrets) {
   static const Config kDefaults;
   std::string out = RenderComment(key.doc);
-  if (key.number != nullptr) {
+  if (key.number != nullptr && key.parse == ParseDuration) {
+    out += "# Range: 0, or " + std::to_string(key.min) + ".." + std::to_string(key.max) +
+           " seconds\n";
+  } else if (key.number != nullptr) {
     out += "# Range: " + (key.parse == ParseSize ? FormatSize(key.min) : std::to_string(key.min)) +
            ".." + (key.parse == ParseSize ? FormatSize(key.max) : std::to_string(key.max)) + "\n";
   }
@@ -459,6 +562,16 @@ const char kRenderedHeader[] =
     "# This file holds secrets: keep it readable by its owner only (chmod 600).\n";
 
 }  // namespace
+
+std::string Config::ApiUrl() const {
+  if (!api_url.empty()) return api_url.back() == '/' ? api_url : api_url + "/";
+  if (domain.empty()) return "";
+  if (domain.rfind("https://", 0) == 0) return domain.back() == '/' ? domain : domain + "/";
+  std::string host = domain;
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  if (host.find('.') == std::string::npos) host += ".biapi.pro";
+  return "https://" + host + "/2.0/";
+}
 
 std::string Config::DatabaseDir() const {
   std::string dir = DirName(database);

@@ -25,6 +25,17 @@ struct Config {
   std::string webhook_secret;  // secret: when set, BI-Signature (HMAC-SHA256) is required
   std::string lang = "en";     // webview language
   int64_t signature_max_skew_s = 300;  // BI-Signature-Date tolerance, seconds
+  std::string api_url;       // empty: derived from domain (ApiUrl())
+  std::string ca_file;       // extra PEM CA(s) for the API, beside the system bundle; empty: none
+  std::string redirect_uri;  // where the webview sends the user back (whitelisted in the console)
+  int64_t rate_limit_per_min = 30;  // Powens API calls per minute at most
+  int64_t pull_interval_s = 6 * 3600;  // [powens] pull_interval, seconds; 0: no periodic pull
+
+  // [hooks]: command lines split into argv (quotes, no shell); empty: no hook
+  std::string on_new_transactions;
+  std::string on_sync_error;
+  std::string on_consent_expiring;
+  int64_t hook_timeout_s = 30;  // a hook still running then is killed (its process group)
 
   // [server]
   std::string listen = "0.0.0.0:443";  // host:port; [::1]:8443 for IPv6
@@ -36,6 +47,9 @@ struct Config {
   int64_t max_connections = 32;      // more wait in the kernel's backlog
   int64_t header_timeout_ms = 10000;  // accept → end of headers (TLS handshake included)
   int64_t body_timeout_ms = 30000;    // longest silence while a body arrives
+  int64_t request_timeout_ms = 300000;  // accept → whole request received
+  int64_t min_body_rate = 4096;         // bytes/s a body must average over each 5 s
+  int64_t max_connections_per_ip = 8;   // slots one client address may hold
 
   // [store]
   std::string database = "/var/lib/freenahi/freenahi.db";
@@ -54,6 +68,10 @@ struct Config {
   std::string CertPath() const;
   std::string KeyPath() const;
   bool cert_is_generated() const { return cert.empty(); }
+  // The API base URL, ending in '/': api_url when set; else from domain: "name" or
+  // "name-sandbox" → https://name[-sandbox].biapi.pro/2.0/, a host with a dot →
+  // https://host/2.0/, an https:// URL as given. Empty when neither is set.
+  std::string ApiUrl() const;
 };
 
 // Parses INI text. `path` is used in messages and to resolve relative paths. Unknown sections or

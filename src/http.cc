@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Request framing and httplib-driven routing over buffers. The framing is ours because the loop
+// Request heads and httplib-driven routing over buffers. The framing is ours because the loop
 // must know when a request is complete before anything parses it, and because limits (header
 // bytes, body bytes, gzip expansion) must hold before memory is spent.
 #include "http.h"
-
-#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -23,73 +21,18 @@ inline const char* StatusText(int status) { return status_message(status); }
 namespace freenahi {
 namespace {
 
+constexpr size_t kMaxRequestLine = 8192;  // CPPHTTPLIB_REQUEST_URI_MAX_LENGTH's default
+
+// An RFC 9110 token (header field names): visible ASCII but no separators.
+bool IsToken(std::string_view s) {
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+    if (!ok || c == '\0') return false;
+  }
+  return !s.empty();
+}
+
 using freenahi_httplib_compat::StatusText;
-
-constexpr size_t kMaxChunkLine = 1024;
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-bool ParseDecimal(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 18) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *value = v;
-  return true;
-}
-
-bool ParseHex(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 15) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                : (c >= 'a' && c <= 'f')                     ? c - 'a' + 10
-                : (c >= 'A' && c <= 'F')                     ? c - 'A' + 10
-                                                             : -1;
-    if (digit < 0) return false;
-    v = v * 16 + static_cast<uint64_t>(digit);
-  }
-  *value = v;
-  return true;
-}
-
-// Inflates a gzip body, refusing to grow past `max_bytes` (a gzip bomb costs nothing).
-// Returns 0 on success, else the HTTP status to answer.
-int Gunzip(const std::string& compressed, size_t max_bytes, std::string* out) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return 500;
-  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  zs.avail_in = static_cast<uInt>(compressed.size());
-  out->clear();
-  char buffer[16384];
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    zs.next_out = reinterpret_cast<Bytef*>(buffer);
-    zs.avail_out = sizeof(buffer);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) return 400;
-    size_t produced = sizeof(buffer) - zs.avail_out;
-    if (out->size() + produced > max_bytes) return 413;
-    out->append(buffer, produced);
-    if (rc == Z_OK && produced == 0 && zs.avail_in == 0) return 400;  // truncated stream
-  }
-  return 0;
-}
 
 // httplib reads the head from here and writes the response into `out`.
 class BufferStream : public httplib::Stream {
@@ -128,13 +71,37 @@ class BufferStream : public httplib::Stream {
 
 }  // namespace
 
+RequestHeadView::RequestHeadView(std::string_view head) : head_(head) {
+  std::string_view line = head.substr(0, head.find("\r\n"));
+  size_t space = line.find(' ');
+  if (space == std::string_view::npos) return;
+  method_ = line.substr(0, space);
+  std::string_view target = line.substr(space + 1);
+  target = target.substr(0, target.find(' '));
+  path_ = target.substr(0, target.find('?'));
+}
+
+std::string_view RequestHeadView::Header(std::string_view name) const {
+  size_t start = head_.find("\r\n");
+  while (start != std::string_view::npos && start + 2 < head_.size()) {
+    start += 2;
+    size_t eol = head_.find("\r\n", start);
+    std::string_view line = head_.substr(start, eol == std::string_view::npos ? eol : eol - start);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && HeaderNameEquals(line.substr(0, colon), name))
+      return TrimHeaderValue(line.substr(colon + 1));
+    start = eol;
+  }
+  return {};
+}
+
 bool RequestReader::TakeContinueRequest() { return std::exchange(continue_pending_, false); }
 
 RequestReader::State RequestReader::Reject(int status, std::string reason) {
   reject_status_ = status;
   reject_reason_ = std::move(reason);
-  body_.clear();
-  body_.shrink_to_fit();
+  continue_pending_ = false;  // no "100 Continue" for a request already refused
+  decoder_.reset();
   return state_ = State::kRejected;
 }
 
@@ -159,111 +126,75 @@ RequestReader::State RequestReader::Feed(const char* data, size_t size) {
 RequestReader::State RequestReader::ParseHead() {
   std::string kept;
   kept.reserve(head_.size() + 24);
-  bool have_length = false;
   size_t start = 0;
   bool first = true;
+  FramingError error;
   while (start < head_.size()) {
     size_t eol = head_.find("\r\n", start);
     std::string_view line(head_.data() + start, eol - start);
     start = eol + 2;
     if (first) {
       first = false;
+      if (line.size() + 2 > kMaxRequestLine)  // httplib's own limit would answer 414 unlogged
+        return Reject(414, "request line longer than " + std::to_string(kMaxRequestLine) + " bytes");
       kept.append(line).append("\r\n");
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return Reject(400, "malformed header line");
-    std::string_view name = line.substr(0, colon), value = Trim(line.substr(colon + 1));
-    if (IEquals(name, "Content-Length")) {
-      uint64_t length;
-      if (!ParseDecimal(value, &length)) return Reject(400, "malformed Content-Length");
-      if (have_length && length != content_length_) return Reject(400, "conflicting Content-Length");
-      have_length = true;
-      content_length_ = length;
-    } else if (IEquals(name, "Transfer-Encoding")) {
-      if (!IEquals(value, "chunked")) return Reject(501, "unsupported Transfer-Encoding");
-      chunked_ = true;
-    } else if (IEquals(name, "Content-Encoding")) {
-      if (IEquals(value, "gzip") || IEquals(value, "x-gzip")) gzip_ = true;
-      else if (!IEquals(value, "identity")) return Reject(415, "unsupported Content-Encoding (gzip only)");
-    } else if (IEquals(name, "Expect")) {
-      if (!IEquals(value, "100-continue")) return Reject(417, "unsupported Expect");
+    // RFC 9112 §5.1: no whitespace between name and colon ("Transfer-Encoding : chunked" would
+    // be a header we ignore while a proxy in front honours it: request smuggling).
+    if (!IsToken(line.substr(0, colon))) return Reject(400, "malformed header name");
+    std::string_view name = line.substr(0, colon), value = TrimHeaderValue(line.substr(colon + 1));
+    BodyFraming::Header use = framing_.Take(name, value, &error);
+    if (use == BodyFraming::Header::kRejected) return Reject(error.status, error.reason);
+    if (use == BodyFraming::Header::kTaken) continue;
+    if (HeaderNameEquals(name, "Expect")) {
+      if (!HeaderNameEquals(value, "100-continue")) return Reject(417, "unsupported Expect");
       continue_pending_ = true;
     } else {
       kept.append(line).append("\r\n");
     }
   }
-  if (chunked_ && have_length) return Reject(400, "both Content-Length and chunked");
-  if (content_length_ > limits_.max_body)
-    return Reject(413, "body larger than " + std::to_string(limits_.max_body) + " bytes");
+  if (!framing_.Check(limits_.max_body, &error)) return Reject(error.status, error.reason);
   kept.append("Content-Length: 0\r\n\r\n");
   head_ = std::move(kept);
-  if (!chunked_) body_.reserve(content_length_);
+  bool has_body = framing_.chunked || (framing_.have_length && framing_.content_length > 0);
+  if (has_body && check_ && ApplyHeadCheck() != State::kBody) return state_;
+  decoder_ = std::make_unique<BodyDecoder>(BodyDecoder::RequestMode(framing_),
+                                           framing_.content_length, framing_.gzip, limits_.max_body);
   state_ = State::kBody;
-  return (chunked_ || content_length_ > 0) ? state_ : Finish();
+  return FeedBody(nullptr, 0);
 }
 
-bool RequestReader::AppendBody(const char* data, size_t size) {
-  if (body_.size() + size > limits_.max_body) {
-    Reject(413, "body larger than " + std::to_string(limits_.max_body) + " bytes");
-    return false;
+RequestReader::State RequestReader::ApplyHeadCheck() {
+  HeadVerdict verdict = check_(head_);
+  if (verdict.action == HeadVerdict::Action::kReject) {
+    Reject(verdict.status, std::move(verdict.reason));
+    reject_detail_ = std::move(verdict.log_detail);
+    return state_;
   }
-  body_.append(data, size);
-  return true;
+  if (verdict.action == HeadVerdict::Action::kSkipBody) {
+    body_skipped_ = true;
+    continue_pending_ = false;
+    return state_ = State::kComplete;
+  }
+  return state_ = State::kBody;
 }
 
 RequestReader::State RequestReader::FeedBody(const char* data, size_t size) {
   if (state_ != State::kBody) return state_;
-  if (chunked_) return FeedChunked(data, size);
-  size_t take = static_cast<size_t>(std::min<uint64_t>(size, content_length_ - body_.size()));
-  if (!AppendBody(data, take)) return state_;
-  return body_.size() == content_length_ ? Finish() : state_;
-}
-
-RequestReader::State RequestReader::FeedChunked(const char* data, size_t size) {
-  size_t i = 0;
-  while (i < size && state_ == State::kBody) {
-    if (chunk_part_ == ChunkPart::kData) {
-      size_t take = static_cast<size_t>(std::min<uint64_t>(size - i, chunk_left_));
-      if (!AppendBody(data + i, take)) return state_;
-      i += take;
-      chunk_left_ -= take;
-      if (chunk_left_ == 0) chunk_part_ = ChunkPart::kDataEnd;
-      continue;
-    }
-    char c = data[i++];
-    if (c != '\n') {
-      if (chunk_line_.size() >= kMaxChunkLine) return Reject(400, "malformed chunked body");
-      chunk_line_.push_back(c);
-      continue;
-    }
-    std::string_view line = Trim(chunk_line_);
-    if (chunk_part_ == ChunkPart::kSize) {
-      std::string_view hex = line.substr(0, line.find(';'));  // chunk extensions are ignored
-      if (!ParseHex(Trim(hex), &chunk_left_)) return Reject(400, "malformed chunk size");
-      chunk_part_ = chunk_left_ == 0 ? ChunkPart::kTrailer : ChunkPart::kData;
-    } else if (chunk_part_ == ChunkPart::kDataEnd) {
-      if (!line.empty()) return Reject(400, "malformed chunked body");
-      chunk_part_ = ChunkPart::kSize;
-    } else if (line.empty()) {  // kTrailer: a blank line ends the message
-      chunk_line_.clear();
-      return Finish();
-    }
-    chunk_line_.clear();
+  body_wire_bytes_ += size;
+  switch (decoder_->Feed(data, size)) {
+    case BodyDecoder::State::kBody:
+      return state_;
+    case BodyDecoder::State::kComplete:
+      return state_ = State::kComplete;
+    case BodyDecoder::State::kRejected:
+      break;
   }
-  return state_;
-}
-
-RequestReader::State RequestReader::Finish() {
-  if (gzip_) {
-    std::string decoded;
-    int status = Gunzip(body_, limits_.max_body, &decoded);
-    if (status == 413)
-      return Reject(413, "decoded body larger than " + std::to_string(limits_.max_body) + " bytes");
-    if (status != 0) return Reject(status, "malformed gzip body");
-    body_.swap(decoded);
-  }
-  return state_ = State::kComplete;
+  FramingError error = decoder_->error();
+  return Reject(error.status, error.reason);
 }
 
 HttpRouter::HttpRouter() {
@@ -275,11 +206,25 @@ HttpRouter::HttpRouter() {
   set_error_handler(on_error);
 }
 
-void HttpRouter::Post(const std::string& pattern, Handler handler) {
+void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
   httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
     handler(req, current_body_, res);
   });
   AllowOnly(pattern, "POST");
+  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
+}
+
+HeadVerdict HttpRouter::Admit(const std::string& head) const {
+  RequestHeadView view(head);
+  HeadVerdict skip;
+  skip.action = HeadVerdict::Action::kSkipBody;
+  if (view.method() != "POST") return skip;
+  std::string path(view.path());
+  for (const BodyRoute& route : body_routes_) {
+    if (!std::regex_match(path, route.pattern)) continue;
+    return route.admit ? route.admit(head) : HeadVerdict{};
+  }
+  return skip;
 }
 
 void HttpRouter::Get(const std::string& pattern, Handler handler) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits,
-// Content-Length or chunked, gzip); HttpRouter lets cpp-httplib parse the head, route and write
+// HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits;
+// the body through body_framing.h); HttpRouter lets cpp-httplib parse the head, route and write
 // the response, without its thread-per-connection server. The body never goes through httplib:
 // handlers get it as a view, so a 10 MB sync is held once, not twice.
 #ifndef FREENAHI_HTTP_H_
@@ -10,10 +10,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
+
+#include "body_framing.h"
 
 namespace freenahi {
 
@@ -22,10 +27,38 @@ struct HttpLimits {
   size_t max_body = 64 << 20;       // after gzip decoding, and on the wire
 };
 
+// What to do with a request once its head is read, before any byte of its body is kept or
+// inflated: decided by the routes (a webhook checks its Bearer token here), so a body nobody
+// will accept costs its headers only.
+struct HeadVerdict {
+  enum class Action { kReadBody, kSkipBody, kReject };
+  Action action = Action::kReadBody;  // kSkipBody: answer from the head, discard the body
+  int status = 0;                     // kReject
+  std::string reason;                 // kReject: the JSON error body's text
+  std::string log_detail;             // kReject: why, for the log (never a secret)
+};
+// Called with the head as RequestHeadView reads it (framing headers removed).
+using HeadCheck = std::function<HeadVerdict(const std::string& head)>;
+
+// Read-only access to a head's request line and headers (for HeadCheck).
+class RequestHeadView {
+ public:
+  explicit RequestHeadView(std::string_view head);
+  std::string_view method() const { return method_; }
+  std::string_view path() const { return path_; }  // without the query string
+  // The first header named `name` (case-insensitive), trimmed; empty when absent.
+  std::string_view Header(std::string_view name) const;
+
+ private:
+  std::string_view head_, method_, path_;
+};
+
 class RequestReader {
  public:
   enum class State { kHeaders, kBody, kComplete, kRejected };
-  explicit RequestReader(const HttpLimits& limits) : limits_(limits) {}
+  // `check` (optional) runs once the head is read, when the request has a body.
+  explicit RequestReader(const HttpLimits& limits, HeadCheck check = nullptr)
+      : limits_(limits), check_(std::move(check)) {}
 
   // Consumes bytes; returns the state after them. Bytes past the end of the request are ignored
   // (one request per connection).
@@ -38,34 +71,37 @@ class RequestReader {
   // kRejected: the status (400, 411, 413, 415, 431, 501) and a reason for the JSON error body.
   int reject_status() const { return reject_status_; }
   const std::string& reject_reason() const { return reject_reason_; }
+  // kRejected by the HeadCheck: its log detail (empty otherwise).
+  const std::string& reject_detail() const { return reject_detail_; }
+  // kComplete without reading the body (HeadVerdict kSkipBody): the rest of it is unread.
+  bool body_skipped() const { return body_skipped_; }
+  // Body bytes taken so far, on the wire (before gzip decoding): the listener's rate check.
+  uint64_t body_bytes_received() const { return body_wire_bytes_; }
   // kComplete: the head for httplib (Expect/Content-Encoding/Transfer-Encoding/Content-Length
   // removed, "Content-Length: 0" added) and the decoded body.
   const std::string& head() const { return head_; }
-  std::string& body() { return body_; }
+  std::string& body() { return decoder_ ? decoder_->body() : empty_body_; }
 
  private:
   State Reject(int status, std::string reason);
   State ParseHead();
-  State AfterHead();
   State FeedBody(const char* data, size_t size);
-  State FeedChunked(const char* data, size_t size);
-  State Finish();
-  bool AppendBody(const char* data, size_t size);  // false (and kRejected) past max_body
+
+  State ApplyHeadCheck();
 
   HttpLimits limits_;
+  HeadCheck check_;
   State state_ = State::kHeaders;
   std::string head_;
-  std::string body_;
-  uint64_t content_length_ = 0;
-  bool chunked_ = false;
-  bool gzip_ = false;
+  BodyFraming framing_;
+  std::unique_ptr<BodyDecoder> decoder_;  // set once the head is parsed
+  std::string empty_body_;
   bool continue_pending_ = false;
-  // Chunked framing: what the next bytes are.
-  enum class ChunkPart { kSize, kData, kDataEnd, kTrailer } chunk_part_ = ChunkPart::kSize;
-  std::string chunk_line_;
-  uint64_t chunk_left_ = 0;
   int reject_status_ = 0;
   std::string reject_reason_;
+  std::string reject_detail_;
+  bool body_skipped_ = false;
+  uint64_t body_wire_bytes_ = 0;
 };
 
 // Routes framed requests with httplib's matching and answers with its serialisation. Unknown
@@ -76,15 +112,25 @@ class HttpRouter : private httplib::Server {
       std::function<void(const httplib::Request&, std::string_view body, httplib::Response&)>;
   HttpRouter();
   // `pattern` is an ECMAScript regex over the whole path. Registration order is match order.
-  void Post(const std::string& pattern, Handler handler);
+  // `admit` (optional) decides from the head whether the body is read at all (HeadCheck).
+  void Post(const std::string& pattern, Handler handler, HeadCheck admit = nullptr);
   void Get(const std::string& pattern, Handler handler);
   // Full response bytes ("HTTP/1.1 ...", Connection: close) for one request.
   std::string Handle(const std::string& head, std::string_view body, const std::string& peer_ip,
                      int peer_port);
+  // The HeadCheck for every request: a POST matching a route with `admit` asks it; a POST
+  // matching another POST route reads its body; anything else is answered from its head alone
+  // (GET routes take no body; 404 and 405 need none), its body discarded unread.
+  HeadVerdict Admit(const std::string& head) const;
 
  private:
   void AllowOnly(const std::string& pattern, const std::string& allowed);
   std::string_view current_body_;
+  struct BodyRoute {
+    std::regex pattern;
+    HeadCheck admit;
+  };
+  std::vector<BodyRoute> body_routes_;
 
   // Whether httplib::Server::process_request takes the peer's address (cpp-httplib 0.18, Debian
   // trixie) or asks the stream (0.11, bookworm). Nested, because process_request is protected.

@@ -11,7 +11,8 @@
 
 namespace freenahi {
 
-IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::string* detail) {
+IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::string* detail,
+                        ApplyStats* stats) {
   Result<InboxItem> item = store->GetInbox(inbox_id);
   if (!item.ok()) {
     *detail = item.status().message();
@@ -26,7 +27,7 @@ IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::st
   }
   Result<Payload> payload = event ? ParsePayload(*event, std::move(*body))
                                   : Result<Payload>(Status::InvalidArgument("unknown event " + item->event));
-  Status outcome = payload.ok() ? store->ApplyInbox(inbox_id, *payload, now) : payload.status();
+  Status outcome = payload.ok() ? store->ApplyInbox(inbox_id, *payload, now, stats) : payload.status();
   if (outcome.ok()) return IngestOutcome::kApplied;
   *detail = outcome.message();
   if (outcome.code() == Status::Code::kUnavailable) return IngestOutcome::kRetryLater;
@@ -49,11 +50,16 @@ IngestCounts IngestPending(Store* store, UnixSeconds now) {
   for (int64_t id : *pending) {
     auto start = std::chrono::steady_clock::now();
     std::string detail;
-    IngestOutcome outcome = IngestOne(store, id, now, &detail);
+    ApplyStats stats;
+    IngestOutcome outcome = IngestOne(store, id, now, &detail, &stats);
     long ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::steady_clock::now() - start).count());
     if (outcome == IngestOutcome::kApplied) {
       ++counts.applied;
+      if (stats.new_transactions > 0) {
+        counts.new_transactions += stats.new_transactions;
+        counts.inbox_ids_with_new_transactions.push_back(id);
+      }
       LOG_INFO("inbox %lld: applied in %ld ms", static_cast<long long>(id), ms);
     } else if (outcome == IngestOutcome::kFailed) {
       ++counts.failed;

@@ -6,6 +6,7 @@
 #define FREENAHI_INGEST_H_
 
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "status.h"
@@ -20,12 +21,16 @@ enum class IngestOutcome {
 };
 
 // Applies inbox item `inbox_id`. `detail` receives the failure reason or the transient error.
-IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::string* detail);
+// `stats` (may be null) receives what the apply changed.
+IngestOutcome IngestOne(Store* store, int64_t inbox_id, UnixSeconds now, std::string* detail,
+                        ApplyStats* stats = nullptr);
 
 struct IngestCounts {
   int applied = 0;
   int failed = 0;
   bool retry_later = false;  // stopped at a transient error; the rest stays pending
+  int64_t new_transactions = 0;  // inserted by the applied items
+  std::vector<int64_t> inbox_ids_with_new_transactions;
 };
 // Applies every pending item, oldest first, logging one line each.
 IngestCounts IngestPending(Store* store, UnixSeconds now);

@@ -25,6 +25,14 @@ constexpr size_t kReadChunk = 16384;
 constexpr int64_t kLingerMs = 2000;
 constexpr size_t kLingerMaxBytes = 1 << 20;
 constexpr int64_t kAcceptPauseMs = 200;
+// The minimum body rate is measured over windows this long (a pause shorter than it is fine).
+constexpr int64_t kRateWindowMs = 5000;
+// A connection younger than this is never evicted: a fair client gets time for its handshake.
+constexpr int64_t kEvictMinAgeMs = 1000;
+// ...and silent (no socket event at all) at least this long, or slower than min_body_rate.
+constexpr int64_t kEvictIdleMs = 1000;
+constexpr int64_t kFullRecheckMs = 250;
+constexpr int64_t kShedLogEveryMs = 10000;
 
 Status SplitHostPort(const std::string& listen, std::string* host, std::string* port) {
   size_t colon = listen.rfind(':');
@@ -75,15 +83,44 @@ Result<UniqueFd> BindSocket(const addrinfo* ai) {
 class Listener::Connection {
  public:
   Connection(Listener* owner, std::unique_ptr<Conn> conn, std::string peer_ip, int peer_port)
-      : owner_(owner), conn_(std::move(conn)), reader_(owner->options_.limits),
-        peer_ip_(std::move(peer_ip)), peer_port_(peer_port) {
+      : owner_(owner), conn_(std::move(conn)),
+        reader_(owner->options_.limits,
+                [router = owner->router_](const std::string& head) { return router->Admit(head); }),
+        peer_ip_(std::move(peer_ip)), peer_port_(peer_port),
+        accepted_ms_(owner->loop_->NowMs()) {
     int fd = conn_->fd();
     owner_->loop_->AddFd(fd, EventLoop::kReadable, [this](unsigned) { Advance(); });
     Rearm(owner_->options_.header_timeout_ms, "headers not received in time");
+    deadline_timer_ = owner_->loop_->AddTimer(owner_->options_.request_timeout_ms, [this] {
+      deadline_timer_ = 0;
+      if (phase_ == Phase::kReading) OnTimeout("request not received in time");
+    });
   }
   ~Connection() {
     owner_->loop_->CancelTimer(timer_);
+    owner_->loop_->CancelTimer(deadline_timer_);
+    owner_->loop_->CancelTimer(rate_timer_);
     owner_->loop_->RemoveFd(conn_->fd());
+  }
+
+  const std::string& peer_ip() const { return peer_ip_; }
+  // Answered, draining what the client still sends, for long enough to have read the answer.
+  bool lingering(int64_t now_ms) const {
+    return phase_ == Phase::kLingering && now_ms - accepted_ms_ >= kEvictMinAgeMs;
+  }
+  // Still reading a request, old enough to have had a fair chance, and either silent for a
+  // second (not even a handshake record) or sending slower than min_body_rate on average.
+  bool SlowReader(int64_t now_ms, double* rate) const {
+    int64_t age = now_ms - accepted_ms_;
+    if (phase_ != Phase::kReading || age < kEvictMinAgeMs) return false;
+    *rate = static_cast<double>(bytes_total_) * 1000.0 / static_cast<double>(age);
+    if (now_ms - last_activity_ms_ >= kEvictIdleMs) return true;
+    return bytes_total_ > 0 && *rate < static_cast<double>(owner_->options_.min_body_rate);
+  }
+  int64_t accepted_ms() const { return accepted_ms_; }
+  // Dropped for a newcomer: closed without an answer.
+  void Evict() {
+    if (phase_ != Phase::kDone) Finish();
   }
 
  private:
@@ -91,12 +128,15 @@ class Listener::Connection {
 
   void Rearm(int64_t delay_ms, const char* why) {
     owner_->loop_->CancelTimer(timer_);
-    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] { OnTimeout(why); });
+    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] {
+      timer_ = 0;
+      OnTimeout(why);
+    });
   }
 
+  // From any of the three timers; the phase timer is re-armed (or cancelled) by what follows.
   void OnTimeout(const char* why) {
-    timer_ = 0;
-    LOG_INFO("connection from %s: %s, closing", peer_ip_.c_str(), why);
+    LOG_INFO("connection from %s:%d: %s, closing", peer_ip_.c_str(), peer_port_, why);
     // A request under way is told why; a silent client or a stalled handshake is just closed.
     if (phase_ == Phase::kReading && bytes_received_) return Respond(ErrorResponse(408, why), true);
     Finish();
@@ -104,6 +144,7 @@ class Listener::Connection {
 
   // Runs whenever the socket is ready for what the last operation wanted.
   void Advance() {
+    last_activity_ms_ = owner_->loop_->NowMs();
     if (phase_ == Phase::kReading) ReadRequest();
     if (phase_ == Phase::kWriting) WriteResponse();
     if (phase_ == Phase::kLingering) Linger();
@@ -121,22 +162,42 @@ class Listener::Connection {
         return Finish();
       }
       bytes_received_ = true;
+      bytes_total_ += r.bytes;
       bool had_headers = reader_.headers_done();
       RequestReader::State state = reader_.Feed(buffer, r.bytes);
       if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
+      if (!had_headers && reader_.headers_done()) StartRateWindow();
       if (!had_headers && reader_.TakeContinueRequest()) pending_continue_ = "HTTP/1.1 100 Continue\r\n\r\n";
       if (state == RequestReader::State::kRejected) {
-        LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
-                 reader_.reject_reason().c_str());
+        if (!reader_.reject_detail().empty())
+          LOG_WARN("%s from %s", reader_.reject_detail().c_str(), peer_ip_.c_str());
+        else
+          LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
+                   reader_.reject_reason().c_str());
         linger_ = true;
         return Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()), false);
       }
       if (state == RequestReader::State::kComplete) {
+        linger_ = reader_.body_skipped();  // the body is unread: drain it before closing
         std::string response = owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_);
         std::string().swap(reader_.body());  // the body is in the inbox now: give the memory back
         return Respond(std::move(response), false);
       }
     }
+  }
+
+  // Every kRateWindowMs while the body arrives: at least min_body_rate bytes/s on average, or 408.
+  void StartRateWindow() {
+    if (owner_->options_.min_body_rate == 0 || reader_.state() != RequestReader::State::kBody) return;
+    window_start_bytes_ = reader_.body_bytes_received();
+    rate_timer_ = owner_->loop_->AddTimer(kRateWindowMs, [this] {
+      rate_timer_ = 0;
+      if (phase_ != Phase::kReading) return;
+      uint64_t got = reader_.body_bytes_received() - window_start_bytes_;
+      uint64_t needed = owner_->options_.min_body_rate * static_cast<uint64_t>(kRateWindowMs) / 1000;
+      if (got < needed) return OnTimeout("body slower than the minimum rate");
+      StartRateWindow();
+    });
   }
 
   bool FlushContinue() {
@@ -200,6 +261,12 @@ class Listener::Connection {
   int peer_port_;
   Phase phase_ = Phase::kReading;
   bool bytes_received_ = false;  // a first byte of the request arrived (after any handshake)
+  uint64_t bytes_total_ = 0;     // request bytes received (decrypted), head and body
+  int64_t accepted_ms_;
+  int64_t last_activity_ms_ = accepted_ms_;  // last readiness event on the socket
+  uint64_t window_start_bytes_ = 0;
+  EventLoop::TimerId deadline_timer_ = 0;
+  EventLoop::TimerId rate_timer_ = 0;
   bool linger_ = false;          // answered before the request was read to its end
   size_t lingered_bytes_ = 0;
   std::string pending_continue_;
@@ -242,6 +309,7 @@ Listener::Listener(EventLoop* loop, HttpRouter* router) : loop_(loop), router_(r
 Listener::~Listener() {
   loop_->CancelTimer(sweep_timer_);
   loop_->CancelTimer(resume_timer_);
+  loop_->CancelTimer(recheck_timer_);
   if (listen_fd_.valid()) loop_->RemoveFd(listen_fd_.get());
 }
 
@@ -259,12 +327,61 @@ void Listener::StopAccepting() {
 
 void Listener::UpdateAcceptInterest() {
   if (!listen_fd_.valid() || accept_paused_) return;
-  bool room = connections_.size() < options_.max_connections;
+  bool room = connections_.size() < options_.max_connections || FindVictim(nullptr) != nullptr;
   loop_->UpdateFd(listen_fd_.get(), room ? unsigned{EventLoop::kReadable} : 0u);
+  if (!room && recheck_timer_ == 0) {  // connections age into victims: look again
+    recheck_timer_ = loop_->AddTimer(kFullRecheckMs, [this] {
+      recheck_timer_ = 0;
+      UpdateAcceptInterest();
+    });
+  }
+}
+
+Listener::Connection* Listener::FindVictim(const std::string* ip) const {
+  int64_t now = loop_->NowMs();
+  Connection* victim = nullptr;
+  bool victim_lingers = false;
+  double victim_rate = 0;
+  for (const auto& entry : connections_) {
+    Connection* c = entry.second.get();
+    if (ip != nullptr && c->peer_ip() != *ip) continue;
+    double rate = 0;
+    bool lingers = c->lingering(now);
+    if (!lingers && !c->SlowReader(now, &rate)) continue;
+    bool better = victim == nullptr || (lingers && !victim_lingers) ||
+                  (lingers == victim_lingers &&
+                   (rate < victim_rate ||
+                    (rate == victim_rate && c->accepted_ms() < victim->accepted_ms())));
+    if (better) {
+      victim = c;
+      victim_lingers = lingers;
+      victim_rate = rate;
+    }
+  }
+  return victim;
+}
+
+size_t Listener::CountFrom(const std::string& ip) const {
+  size_t n = 0;
+  for (const auto& entry : connections_) n += entry.second->peer_ip() == ip;
+  return n;
+}
+
+void Listener::NoteShed(const std::string& ip, const char* what) {
+  ++shed_unlogged_;
+  int64_t now = loop_->NowMs();
+  if (last_shed_log_ms_ >= 0 && now - last_shed_log_ms_ < kShedLogEveryMs) return;
+  LOG_WARN("connection limits (%zu in all, %zu per address): %zu connection(s) shed since the last "
+           "such line; latest: %s from %s",
+           options_.max_connections, options_.max_connections_per_ip, shed_unlogged_, what,
+           ip.c_str());
+  last_shed_log_ms_ = now;
+  shed_unlogged_ = 0;
 }
 
 void Listener::OnAcceptable() {
-  while (listen_fd_.valid() && connections_.size() < options_.max_connections) {
+  while (listen_fd_.valid()) {
+    if (connections_.size() >= options_.max_connections && FindVictim(nullptr) == nullptr) break;
     sockaddr_storage peer{};
     socklen_t len = sizeof(peer);
     UniqueFd fd(accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &len,
@@ -288,6 +405,20 @@ void Listener::OnAcceptable() {
     setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     int peer_port = 0;
     std::string peer_ip = PeerAddress(peer, &peer_port);
+    if (CountFrom(peer_ip) >= options_.max_connections_per_ip) {
+      Connection* victim = FindVictim(&peer_ip);
+      if (victim == nullptr) {
+        NoteShed(peer_ip, "refused a connection over the per-address limit");
+        continue;  // `fd` closes here
+      }
+      NoteShed(peer_ip, "closed a slow or idle connection for a new one (per-address limit)");
+      victim->Evict();
+    } else if (connections_.size() >= options_.max_connections) {
+      Connection* victim = FindVictim(nullptr);
+      if (victim == nullptr) continue;  // cannot happen: checked above, in this same pass
+      NoteShed(victim->peer_ip(), "closed a slow or idle connection for a new one (table full)");
+      victim->Evict();
+    }
     Accept(std::move(fd), peer_ip, peer_port);
   }
   UpdateAcceptInterest();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The listening socket and its connections: accept, TLS or plain Conn, read one request through
-// RequestReader, answer through HttpRouter, close. Enforces the header deadline, body silence,
-// and the connection cap (past it, new clients wait in the kernel's backlog). Driven by the loop.
+// RequestReader, answer through HttpRouter, close. Enforces the header deadline, body silence, a
+// whole-request deadline, a minimum body rate, a per-address cap and the connection cap (when
+// full, a new client takes the place of the slowest idle one; else it waits in the backlog).
 #ifndef FREENAHI_LISTENER_H_
 #define FREENAHI_LISTENER_H_
 
@@ -23,6 +24,9 @@ struct ListenerOptions {
   size_t max_connections = 32;
   int64_t header_timeout_ms = 10000;  // accept → end of headers, TLS handshake included
   int64_t body_timeout_ms = 30000;    // longest silence while the body arrives or the answer leaves
+  int64_t request_timeout_ms = 300000;  // accept → whole request received, however it trickles
+  size_t min_body_rate = 4096;          // bytes/s the body must average over each 5 s window
+  size_t max_connections_per_ip = 8;    // one address holds at most this many slots
 };
 
 class Listener {
@@ -55,6 +59,12 @@ class Listener {
   void Close(int fd);  // called by a Connection about itself: deferred to the sweep
   void Sweep();
   void UpdateAcceptInterest();
+  // The connection to drop for a newcomer (from `ip` only, unless null): lingering after an
+  // answer first, then the slowest of those older than a second and below min_body_rate.
+  Connection* FindVictim(const std::string* ip) const;
+  size_t CountFrom(const std::string& ip) const;
+  // One log line per 10 s at most for connections shed or refused.
+  void NoteShed(const std::string& ip, const char* what);
 
   EventLoop* loop_;
   HttpRouter* router_;
@@ -68,6 +78,9 @@ class Listener {
   EventLoop::TimerId sweep_timer_ = 0;
   bool accept_paused_ = false;  // accept() failed for lack of resources; resume_timer_ retries
   EventLoop::TimerId resume_timer_ = 0;
+  EventLoop::TimerId recheck_timer_ = 0;  // full with no victim yet: look again later
+  int64_t last_shed_log_ms_ = -1;
+  size_t shed_unlogged_ = 0;
 };
 
 }  // namespace freenahi

@@ -2,6 +2,7 @@
 // Webhook JSON → model.h records: an in-situ DOM of only the members read here (kReadKeys),
 // walked with JSON paths in every error. Numbers stay text (kParseNumbersAsStringsFlag) so money
 // never touches a double. The envelope pass is payload_envelope.cc.
+#include "json_text.h"
 #include "payload.h"
 
 #include <rapidjson/document.h>
@@ -658,7 +659,7 @@ Result<Payload> ParseInsitu(WebhookEvent event, std::string* body) {
 }  // namespace
 
 Result<Payload> ParsePayload(WebhookEvent event, std::string body) {
-  FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
+  FREENAHI_RETURN_IF_ERROR(CheckJsonText(body));  // UTF-8 and NUL, before RapidJSON (json_text.h)
   Result<Payload> p = ParseInsitu(event, &body);
   std::string().swap(body);  // now, not when the caller's statement ends
   return p;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 
+#include "json_text.h"
 #include "payload.h"
 #include "payload_internal.h"
 
@@ -145,7 +146,7 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
 }  // namespace
 
 Result<Envelope> ParseEnvelope(std::string_view body) {
-  FREENAHI_RETURN_IF_ERROR(CheckNoNul(body));
+  FREENAHI_RETURN_IF_ERROR(CheckJsonText(body));  // UTF-8 and NUL, before RapidJSON (json_text.h)
   rapidjson::Reader reader;
   EnvelopeHandler raw(/*raw=*/true);
   ViewStream view(body);

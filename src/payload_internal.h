@@ -15,7 +15,7 @@ namespace freenahi {
 namespace payload_internal {
 
 // Iterative: a deeply nested body cannot exhaust the stack. Numbers stay text. The envelope does
-// not validate UTF-8 (a third of its cost); the full parse adds that.
+// not validate UTF-8 itself: CheckJsonText (json_text.h) did, once, before any parse.
 constexpr unsigned kEnvelopeFlags =
     rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
 

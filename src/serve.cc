@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "event_loop.h"
+#include "hooks.h"
 #include "http.h"
 #include "ingest.h"
 #include "listener.h"
@@ -44,6 +45,9 @@ ListenerOptions ListenerOptionsFrom(const Config& config) {
   options.max_connections = static_cast<size_t>(config.max_connections);
   options.header_timeout_ms = config.header_timeout_ms;
   options.body_timeout_ms = config.body_timeout_ms;
+  options.request_timeout_ms = config.request_timeout_ms;
+  options.min_body_rate = static_cast<size_t>(config.min_body_rate);
+  options.max_connections_per_ip = static_cast<size_t>(config.max_connections_per_ip);
   return options;
 }
 
@@ -81,6 +85,7 @@ class Daemon {
     Result<std::shared_ptr<TlsServerContext>> tls = PrepareTls(config_);
     if (!tls.ok()) return tls.status();
     if (*tls) LOG_INFO("certificate %s SHA-256 %s", config_.CertPath().c_str(), (*tls)->fingerprint().c_str());
+    hooks_ = std::make_unique<Hooks>(&loop_, config_);
     webhook_ = std::make_unique<Webhook>(store_.get(), WallClock, [this] { ScheduleIngest(0); });
     webhook_->SetAuth(WebhookAuthFrom(config_));
     webhook_->Register(&router_);
@@ -113,6 +118,11 @@ class Daemon {
       ingest_timer_ = 0;
       IngestCounts counts = IngestPending(store_.get(), WallClock());
       if (counts.retry_later && !shutting_down_) ScheduleIngest(kIngestRetryMs);
+      if (counts.new_transactions > 0) {
+        hooks_->Fire(HookEvent::kNewTransactions,
+                     NewTransactionsEventJson(counts.new_transactions,
+                                              counts.inbox_ids_with_new_transactions, WallClock()));
+      }
       if (counts.applied + counts.failed > 0) AfterIngest();
     });
   }
@@ -166,6 +176,7 @@ class Daemon {
     config_ = std::move(*fresh);
     SetLogLevel(verbose_level_ > config_.log_level ? verbose_level_ : config_.log_level);
     webhook_->SetAuth(WebhookAuthFrom(config_));
+    hooks_->Reconfigure(config_);
     listener_->Reconfigure(*tls, ListenerOptionsFrom(config_));
     LOG_INFO("SIGHUP: configuration reloaded%s", *tls ? ", certificate reloaded" : "");
   }
@@ -180,6 +191,7 @@ class Daemon {
   HttpRouter router_;
   std::unique_ptr<Webhook> webhook_;
   std::unique_ptr<Listener> listener_;
+  std::unique_ptr<Hooks> hooks_;  // after loop_: its hooks are killed before the loop goes
   EventLoop::TimerId ingest_timer_ = 0;
   bool shutting_down_ = false;
   int64_t shutdown_deadline_ms_ = 0;

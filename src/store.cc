@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "crypto.h"
 #include "paris_time.h"
 #include "store_schema.h"
 
@@ -170,6 +171,7 @@ struct Store::Impl {
   // The prepared statement for `sql`, prepared on first use and reset when the lease ends.
   Result<StmtLease> Use(const Sql& sql);
   int64_t Changes() const { return sqlite3_changes(db.get()); }
+  int64_t new_transactions = 0;  // inserted by the current ApplyInbox
 
   Status ApplyPayload(const Payload& payload, UnixSeconds now);
   Status ApplyConnection(const Connection& connection, UnixSeconds now);
@@ -229,8 +231,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Option
 
 // ---- Applying payloads -------------------------------------------------------------------------
 
-Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now) {
+Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
+                         ApplyStats* stats) {
   const std::string what = "apply inbox item " + std::to_string(inbox_id);
+  impl_->new_transactions = 0;
   WriteTxn txn(impl_->db.get());
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   {
@@ -242,7 +246,9 @@ Status Store::ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds n
     return Status::NotFound("inbox item " + std::to_string(inbox_id) + ": not found");
   }
   FREENAHI_RETURN_IF_ERROR(impl_->ApplyPayload(payload, now).WithContext(what));
-  return txn.Commit(what);  // on any early return, ~WriteTxn rolls everything back
+  FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // on any early return, ~WriteTxn rolls back
+  if (stats != nullptr) stats->new_transactions = impl_->new_transactions;
+  return Status::Ok();
 }
 
 Status Store::Impl::ApplyPayload(const Payload& payload, UnixSeconds now) {
@@ -368,7 +374,11 @@ Status Store::Impl::UpsertTransaction(int64_t account_id, const Transaction& t) 
                 t.original_value, t.original_currency, t.card, cp_text(cp.label),
                 cp_text(cp.account_scheme_name), cp_text(cp.account_identification),
                 cp_text(cp.type), EncodeCategories(t.categories));
-  return InContext(stmt->Run(), "transaction", t.id);
+  // An upsert that updates leaves last_insert_rowid alone: non-zero afterwards means inserted.
+  sqlite3_set_last_insert_rowid(db.get(), 0);
+  FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "transaction", t.id));
+  if (sqlite3_last_insert_rowid(db.get()) != 0) ++new_transactions;
+  return Status::Ok();
 }
 
 Status Store::Impl::UpsertInvestment(int64_t account_id, const Investment& i) {
@@ -403,6 +413,8 @@ constexpr Sql kMarkFailed = {"mark inbox item failed",
                              "UPDATE inbox SET state = 'failed', error = ?2 WHERE id = ?1"};
 
 constexpr Sql kUserToken = {"read user token", "SELECT auth_token FROM users WHERE id = ?1"};
+constexpr Sql kAllUserTokens = {"read user tokens",
+                                "SELECT auth_token FROM users WHERE auth_token IS NOT NULL"};
 constexpr Sql kSetUserToken = {"store user token", R"sql(
 INSERT INTO users (id, auth_token) VALUES (?1, ?2)
 ON CONFLICT (id) DO UPDATE SET auth_token = excluded.auth_token)sql"};
@@ -552,6 +564,18 @@ Result<std::optional<std::string>> Store::UserToken(int64_t user_id) {
   STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<std::string>();
   return stmt->OptText(0);
+}
+
+Result<bool> Store::IsKnownUserToken(const std::string& token) {
+  STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kAllUserTokens));
+  bool known = false;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    std::optional<std::string> stored = stmt->OptText(0);
+    if (stored && !stored->empty() && ConstantTimeEquals(*stored, token)) known = true;
+  }
+  return known;
 }
 
 Status Store::SetUserToken(int64_t user_id, const std::string& token) {

@@ -74,6 +74,11 @@ struct BalanceRow {  // balance history: one row per account per Paris day
   std::optional<int64_t> coming_minor;
 };
 
+// What one ApplyInbox changed (for hooks): counted inside the apply, no extra query.
+struct ApplyStats {
+  int64_t new_transactions = 0;  // transactions inserted (not updates of stored ones)
+};
+
 class Store {
  public:
   struct Options {
@@ -104,12 +109,17 @@ class Store {
   Result<std::string> InboxBody(int64_t inbox_id);
   Result<std::vector<int64_t>> PendingInboxIds();        // oldest first
   // Applies `payload` and marks the item applied in ONE transaction: all of it or nothing.
-  Status ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now);
+  // `stats` (may be null) is filled when the apply commits.
+  Status ApplyInbox(int64_t inbox_id, const Payload& payload, UnixSeconds now,
+                    ApplyStats* stats = nullptr);
   Status MarkInboxFailed(int64_t inbox_id, const std::string& reason);
 
   // Permanent user tokens (from `auth/init`), used to authenticate webhooks.
   Result<std::optional<std::string>> UserToken(int64_t user_id);
   Status SetUserToken(int64_t user_id, const std::string& token);
+  // Whether `token` is any user's stored token (compared in constant time, each of them): lets
+  // the listener refuse a request from its headers before reading its body.
+  Result<bool> IsKnownUserToken(const std::string& token);
 
   // Queries for the CLI.
   Result<std::vector<AccountRow>> ListAccounts(bool include_deleted);

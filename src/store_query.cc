@@ -109,12 +109,9 @@ bool Store::HasFullTextSearch() {
   // The fallback search needs freenahi_fold; registering again just replaces it.
   sqlite3_create_function_v2(db, "freenahi_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                              FoldFunction, nullptr, nullptr, nullptr);
-  Result<SqliteStmt> stmt = SqliteStmt::Prepare(
-      db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'transactions_fts'",
-      "look for the search index");
-  if (!stmt.ok()) return false;
-  Result<bool> row = stmt->Step();
-  return row.ok() && *row && store_internal::HasFts5(db);
+  // Preparing a read of the index fails when it is missing or this SQLite lacks FTS5.
+  return SqliteStmt::Prepare(db, "SELECT rowid FROM transactions_fts LIMIT 0", "probe the search index")
+      .ok();
 }
 
 Result<std::vector<AccountView>> QueryAccounts(Store& store, bool include_hidden) {

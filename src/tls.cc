@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "crypto.h"
+#include "socket_io.h"
 #include "tls_compat.h"
 
 namespace freenahi {
@@ -19,25 +20,6 @@ namespace {
 using Io = Conn::Io;
 
 std::string ErrnoText(int error) { return strerror(error); }
-
-// recv/send with MSG_DONTWAIT, so the fd's own blocking mode never matters.
-ssize_t RecvNow(int fd, void* buffer, size_t capacity) {
-  ssize_t n;
-  do {
-    n = ::recv(fd, buffer, capacity, MSG_DONTWAIT);
-  } while (n < 0 && errno == EINTR);
-  return n;
-}
-
-ssize_t SendNow(int fd, const void* data, size_t size) {
-  ssize_t n;
-  do {
-    n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n;
-}
-
-bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 
 class PlainConn : public Conn {
  public:
@@ -259,6 +241,7 @@ Status ServerContext::Configure() {
                                         MBEDTLS_SSL_PRESET_DEFAULT);
   if (ret != 0) return Status::Internal("TLS configuration: " + tls_compat::ErrorText(ret));
   tls_compat::SetMinTls12(conf);
+  mbedtls_ssl_conf_ciphersuites(conf, tls_compat::AeadCiphersuites());
   mbedtls_ssl_conf_rng(conf, tls_compat::Rng::Function, &rng_);
   mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);  // no client certificates
   // No ticket callbacks and no 0-RTT early data: a TLS 1.3 (3.x) server then sends no

@@ -16,6 +16,7 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ciphersuites.h>
 #include <mbedtls/x509_crt.h>
 #if defined(MBEDTLS_ERROR_C)
 #include <mbedtls/error.h>
@@ -98,12 +99,43 @@ inline void SetMinTls12(mbedtls_ssl_config* conf) {
 #endif
 }
 
+// The suites offered: forward secrecy (ECDHE) and AEAD only (AES-GCM, ChaCha20-Poly1305), plus
+// TLS 1.3's three where the library speaks it (3.x). Both lines drop entries they do not
+// implement. Never CBC (LUCKY13), CCM-8, Camellia, ARIA or static RSA key exchange.
+inline const int* AeadCiphersuites() {
+  static const int kSuites[] = {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+      MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+      MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+#endif
+      MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+      MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+      MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+      MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+      0,
+  };
+  return kSuites;
+}
+
 // A TLS 1.2 ceiling, for tests that check 1.2 clients are still served where 1.3 is on.
 inline void SetMaxTls12(mbedtls_ssl_config* conf) {
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
   mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
   mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+// A client read that only consumed a TLS 1.3 NewSessionTicket (3.x) has no data yet: read again.
+inline bool IsClientReadRetry(int ret) {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+  return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET;
+#else
+  (void)ret;
+  return false;
 #endif
 }
 

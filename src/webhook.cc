@@ -17,11 +17,24 @@ void Answer(httplib::Response& res, int status, const std::string& json) {
   res.set_content(json, "application/json");
 }
 
+std::string_view BearerOf(std::string_view authorization) {
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (authorization.size() <= kPrefix.size() || authorization.substr(0, kPrefix.size()) != kPrefix)
+    return {};
+  return authorization.substr(kPrefix.size());
+}
+
 std::string BearerToken(const httplib::Request& req) {
-  std::string value = req.get_header_value("Authorization");
-  const std::string prefix = "Bearer ";
-  if (value.size() <= prefix.size() || value.compare(0, prefix.size(), prefix) != 0) return "";
-  return value.substr(prefix.size());
+  return std::string(BearerOf(req.get_header_value("Authorization")));
+}
+
+HeadVerdict Unauthenticated(std::string_view path, const char* why) {
+  HeadVerdict verdict;
+  verdict.action = HeadVerdict::Action::kReject;
+  verdict.status = 401;
+  verdict.reason = "unauthenticated";
+  verdict.log_detail = "webhook " + std::string(path) + ": rejected: " + why + " (body not read)";
+  return verdict;
 }
 
 std::string Id(const std::optional<int64_t>& id) { return id ? std::to_string(*id) : "-"; }
@@ -36,7 +49,8 @@ void Webhook::Register(HttpRouter* router) {
   for (WebhookEvent event : kAllWebhookEvents) {
     router->Post(std::string("/webhook/") + WebhookEventName(event) + "/?",
                  [this, event](const httplib::Request& req, std::string_view body,
-                               httplib::Response& res) { Receive(event, req, body, res); });
+                               httplib::Response& res) { Receive(event, req, body, res); },
+                 [this](const std::string& head) { return AdmitHead(head); });
   }
   router->Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
     Answer(res, 200, "{\"status\":\"ok\"}");
@@ -58,6 +72,16 @@ Status Webhook::CheckSignature(const httplib::Request& req, std::string_view bod
   std::string expected = Base64Encode(HmacSha256(auth_.webhook_secret, message));
   if (!ConstantTimeEquals(expected, signature)) return Status::Unauthenticated("wrong BI-Signature");
   return Status::Ok();
+}
+
+HeadVerdict Webhook::AdmitHead(const std::string& head) const {
+  RequestHeadView view(head);
+  std::string_view presented = BearerOf(view.Header("Authorization"));
+  if (presented.empty()) return Unauthenticated(view.path(), "missing Bearer token");
+  if (!auth_.user_token.empty() && ConstantTimeEquals(auth_.user_token, presented)) return {};
+  Result<bool> known = store_->IsKnownUserToken(std::string(presented));
+  if (!known.ok() || *known) return {};  // a store error: read on, Receive answers 503
+  return Unauthenticated(view.path(), "wrong Bearer token");
 }
 
 Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelope) const {

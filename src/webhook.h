@@ -36,6 +36,10 @@ class Webhook {
   // The checks, exposed for tests. Unauthenticated carries a reason safe to log (no secret).
   Status CheckSignature(const httplib::Request& req, std::string_view body) const;
   Status CheckBearer(const httplib::Request& req, const Envelope& envelope) const;
+  // From the head alone, before the body is read: a webhook without a Bearer token, or with one
+  // that is neither the configured token nor any user's stored token, is refused (401). Which
+  // user the body is for is known only after the body; CheckBearer then decides for that user.
+  HeadVerdict AdmitHead(const std::string& head) const;
 
  private:
   void Receive(WebhookEvent event, const httplib::Request& req, std::string_view body,

@@ -129,6 +129,9 @@ endif()
 add_library(freenahi::httplib INTERFACE IMPORTED)
 # SYSTEM: its warnings are not ours to fix under -Werror.
 target_include_directories(freenahi::httplib SYSTEM INTERFACE ${_httplib_dir})
+# httplib's own per-line limit (8 KiB) would answer a bare 400, unlogged, below our
+# max_header_bytes (up to 1 MiB, 431 and a log line): raise it to that ceiling everywhere.
+target_compile_definitions(freenahi::httplib INTERFACE CPPHTTPLIB_HEADER_MAX_LENGTH=1048576)
 
 # Catch2: v2 on bookworm (header-only catch2/catch.hpp), v3 on trixie (catch2/catch_all.hpp and a
 # compiled library). tests/unit/catch.h is the only file that includes it; our own main() serves

@@ -8,11 +8,11 @@
 #   a no-op when PREFIX/.complete is there. Environment: SUITE (default trixie), JOBS.
 # Needs: apt-get, patch, cmake, ninja, a C compiler, python3 (Mbed TLS's own scripts/config.py), lbzip2.
 #
-# Integrity: the apt configuration is private (temp sources file, lists and cache), the machine's
-# apt setup is untouched. trixie's InRelease is checked against debian-archive-keyring.gpg, which
-# on bookworm (2023.3+deb12u2 and later) holds the trixie archive keys; apt refuses an unsigned or
-# wrongly signed Release, and `apt-get source` checks the .dsc and tarballs against the signed
-# Sources index. Nothing here turns verification off.
+# Integrity: the apt configuration is private (debian-source.sh: temp sources, lists and cache),
+# the machine's apt setup is untouched. trixie's InRelease is checked against the keys the
+# machine's Debian entries name (debian-archive-keyring.gpg, which on bookworm 2023.3+deb12u2 and
+# later holds the trixie archive keys); a bad signature is fatal, and `apt-get source` checks the
+# .dsc and tarballs against the signed Sources index. Nothing here turns verification off.
 #
 # Configuration: Debian's debian/rules tweaks (threading, CMAC, DTLS-SRTP, deprecation warnings,
 # so that -Werror catches a deprecated call), plus MBEDTLS_VERSION_C and _FEATURES off as in
@@ -24,6 +24,7 @@ set -eu
 prefix=${1:?usage: fetch-mbedtls3.sh PREFIX}
 suite=${SUITE:-trixie}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$prefix/.complete" ] && exit 0
 die() { echo "fetch-mbedtls3: $*" >&2; exit 1; }
 for tool in apt-get patch cmake ninja cc python3; do
@@ -35,20 +36,10 @@ prefix=$(cd "$prefix" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# A private apt: only the deb-src line we want, its own lists and cache.
-echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian $suite main" > "$work/src.list"
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
-aopts="-o APT::Sandbox::User=root -o Dir::Etc::SourceList=$work/src.list
-  -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$work/lists -o Dir::Cache=$work/cache"
-# shellcheck disable=SC2086
-apt-get -q $aopts update > "$work/update.log" 2>&1 || { cat "$work/update.log" >&2; die "apt-get update ($suite deb-src) failed"; }
-# apt-get update only warns about a bad signature and then ignores the index; make that fatal.
-if grep -Eq '^(W|E): .*(NO_PUBKEY|not signed|signature|EXPKEYSIG)' "$work/update.log"; then
-  cat "$work/update.log" >&2; die "$suite's Release signature did not verify against $keyring"
-fi
-# shellcheck disable=SC2086
-(cd "$work" && apt-get -q $aopts source --download-only mbedtls > "$work/source.log" 2>&1) ||
-  { cat "$work/source.log" >&2; die "apt-get source --download-only mbedtls failed"; }
+# trixie's source package through this machine's own Debian archive entries, the suite swapped
+# (debian-source.sh: private apt state, signatures checked, a bad one fatal).
+SUITE=$suite sh "$here/debian-source.sh" mbedtls "$work" ||
+  die "could not download $suite's mbedtls source package"
 dsc="" orig="" deb=""
 for f in "$work"/mbedtls_*; do
   case "$f" in

@@ -29,21 +29,8 @@ command -v patch > /dev/null || die "patch not found (apt-get install patch)"
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# A deb-src twin of the machine's own sources, kept in the temp dir so the system is untouched.
-if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$work/src.sources"
-  list="$work/src.sources"
-else
-  sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$work/src.list"
-  list="$work/src.list"
-fi
-mkdir -p "$work/lists/partial"
-aopts="-o APT::Sandbox::User=root -o Dir::Etc::SourceList=$list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$work/lists"
-# shellcheck disable=SC2086
-apt-get -qq $aopts update > /dev/null || die "apt-get update of the deb-src sources failed"
-# shellcheck disable=SC2086
-(cd "$work" && apt-get -qq $aopts source --download-only sqlite3 > "$work/source.log" 2>&1) || {
-  cat "$work/source.log" >&2; die "apt-get source --download-only sqlite3 failed"; }
+# Debian's source package, found through the machine's own APT sources (debian-source.sh).
+sh "$here/debian-source.sh" sqlite3 "$work" || die "could not download sqlite3's Debian source package"
 dsc="" orig="" deb=""
 for f in "$work"/sqlite3_*; do
   case "$f" in

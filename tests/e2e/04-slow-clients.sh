@@ -22,8 +22,8 @@ expect_match "slow client cut off at the header deadline" "headers not received 
 wait "$slow" || true
 expect_match "and told so" "HTTP/1.1 408" "$(cat "$WORK/slow.out")"
 
-# Body silence: headers sent, then nothing.
-{ printf 'POST /webhook/connection_synced/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"id'; sleep 6; } |
+# Body silence: headers sent (with the token: without, the head alone is refused), then nothing.
+{ printf 'POST /webhook/connection_synced/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 100\r\n\r\n{"id' "$TOKEN"; sleep 6; } |
   timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" > "$WORK/stall.out" 2>/dev/null || true
 expect_match "stalled body cut off" "body stalled" "$(cat "$WORK/daemon.log")"
 

@@ -4,7 +4,8 @@
 # emulated) built here with mmdebstrap, and walks a Raspberry Pi user's path:
 # `dpkg -i` starts the daemon under systemd (as the freenahi user, with the unit's sandboxing),
 # an edit of the config + `systemctl reload`, a webhook over TLS from this
-# machine through a loopback port forward, the transactions read back by the CLI, a reboot after
+# machine through a loopback port forward, the transactions read back by the CLI, log lines at
+# their real priority (`journalctl -p`) without a tag of ours, a reboot after
 # which the daemon runs again with its data and certificate, and an upgrade to the next package
 # revision that keeps the edited config and restarts the daemon. The guest network is qemu's
 # user-mode network with restrict=on: it reaches nothing; this machine reaches it on 127.0.0.1.
@@ -210,6 +211,22 @@ guest journalctl -u freenahi --no-pager > "$SCRATCH/journal.txt"
 grep -q 'listening' "$SCRATCH/journal.txt" || fail "journalctl -u freenahi shows no start-up line"
 ! grep -q "$token" "$SCRATCH/journal.txt" || fail "the token is in the journal"
 ok "journal readable, no secret in it"
+# Priorities and tags as the journal reads them (src/log.h): a rejected webhook is a warning
+# (priority 4: in -p warning, not in -p err), the start-up line info (not in -p warning); the
+# journal's own tag only, no "freenahi[PID]:" or "<N>" of ours left in the message.
+[ "$(https /webhook/connection_synced/ -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' \
+  --data-binary "@$sample")" = 401 ] || fail "a wrong token was not answered 401"
+journal_has() {  # journal_has PRIORITY REGEX: a freenahi message at PRIORITY or more urgent
+  guest journalctl -u freenahi -p "$1" -o cat --no-pager | grep -Eq -- "$2"
+}
+poll 20 journal_has warning '^warn: webhook connection_synced from .* rejected' ||
+  fail "the rejected webhook is not in journalctl -p warning"
+! journal_has err 'rejected' || fail "the rejected webhook was logged as an error"
+! journal_has warning 'listening on' || fail "the start-up line is in journalctl -p warning"
+journal_has info '^listening on https://' || fail "the start-up line is not in journalctl -p info"
+ok "journal priorities: warning for a rejected webhook, info for start-up"
+! journal_has debug 'freenahi\[[0-9]+\]|^<[0-9]>' || fail "a message carries our own tag or priority prefix"
+ok "journal messages without our own tag"
 
 # --- reboot: the daemon comes back by itself, with its data and certificate ----------------------
 guest systemctl reboot > /dev/null 2>&1 || true

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Runs etc/openwrt/freenahi.init's start_service/reload_service against stub procd and UCI
 # functions (no OpenWrt needed) and checks what it hands to procd: the command, respawn, log
-# and file parameters, `option enabled '0'` starting nothing, SIGHUP on reload, and the px5g
+# (stdout/stderr, FREENAHI_LOG_FORMAT=procd) and file parameters, `option enabled '0'` starting nothing, SIGHUP on reload, and the px5g
 # fallback reading the INI's database directory.
 # Usage: tests/packaging/openwrt-init.sh    VERBOSE=1 lists each check.
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +34,7 @@ out=$(run start_service)
 expected="open 
 param command /usr/bin/freenahi serve --config $SCRATCH/etc/freenahi.ini
 param respawn 3600 5 5
+param env FREENAHI_LOG_FORMAT=procd
 param stdout 1
 param stderr 1
 param file $SCRATCH/etc/freenahi.ini

@@ -4,7 +4,8 @@
 # expand it the way the SDK does (call + eval), then Build/Prepare and Package/freenahi/install run
 # for real. Checks the cpp-httplib hashes against Debian's source package (fetched with a private
 # apt configuration, as third_party/fetch-httplib.sh does), that Build/Prepare yields the same
-# patched httplib.h as fetch-httplib.sh, and the installed file tree.
+# patched httplib.h as fetch-httplib.sh, the installed file tree, and the postinst that restarts
+# a running service on an apk upgrade.
 # Usage: tests/packaging/openwrt-recipe.sh    VERBOSE=1 lists each check.
 . "$(dirname "$0")/lib.sh"
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
@@ -31,6 +32,8 @@ install:
 	$(call Package/$(1)/install,$(IDIR))
 conffiles:
 	@echo '$(strip $(subst $(newline), ,$(Package/$(1)/conffiles)))'
+postinst:
+	$$(file >$$(POSTINST_OUT),$$(Package/$(1)/postinst))
 depends:
 	@echo '$(DEPENDS)'
 define-check:
@@ -56,18 +59,7 @@ grep -q '^include \$(TOPDIR)/rules.mk$' "$recipe" || fail "rules.mk"
 ok "DEPENDS and includes"
 
 # Debian's cpp-httplib source, as fetch-httplib.sh gets it.
-apt="$SCRATCH/apt"
-mkdir -p "$apt/lists/partial"
-if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$apt/src.sources"
-else
-  sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$apt/src.list"
-fi
-opts=(-o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt"
-      -o "Dir::State::Lists=$apt/lists")
-[ -f "$apt/src.list" ] && opts+=(-o "Dir::Etc::SourceList=$apt/src.list")
-apt-get -qq "${opts[@]}" update > /dev/null
-(cd "$dl" && apt-get -qq "${opts[@]}" source --download-only cpp-httplib > /dev/null 2>&1) ||
+sh "$ROOT/third_party/debian-source.sh" cpp-httplib "$dl" > /dev/null ||
   fail "could not download cpp-httplib's source package"
 for pair in httplib-orig:HTTPLIB_ORIG httplib-debian:HTTPLIB_DEBIAN; do
   name=${pair%%:*}
@@ -99,4 +91,25 @@ cmp -s "$SCRATCH/ipkg/etc/freenahi/freenahi.ini" \
   <(sed -f "$ROOT/etc/openwrt/freenahi.ini.sed" "$ROOT/etc/freenahi.ini.example") || fail "INI"
 ok "INI is the OpenWrt variant"
 expect_eq "conffiles" "$(mk conffiles)" "/etc/freenahi/freenahi.ini /etc/config/freenahi"
+
+# The postinst as the SDK writes it, run against stand-ins for ubus and the init script (bash
+# allows a function named /etc/init.d/freenahi). apk's post-upgrade exports PKG_UPGRADE=1 and runs
+# it after `start`; opkg sources it from default_postinst after prerm stopped the service.
+mk postinst POSTINST_OUT="$SCRATCH/postinst"
+head -1 "$SCRATCH/postinst" | grep -qx '#!/bin/sh' || fail "postinst has no #!/bin/sh line"
+sh -n "$SCRATCH/postinst" || fail "postinst syntax"
+postinst() {  # postinst RUNNING(true|false|none) [VAR=VALUE...]: what the script asked procd
+  local running=$1
+  shift
+  env "$@" RUNNING="$running" bash -c '
+    ubus() { [ "$RUNNING" != none ] || return 127; printf "{\n\t\"freenahi\": {\n\t\t\"instances\": {\n\t\t\t\"instance1\": {\n\t\t\t\t\"running\": %s\n" "$RUNNING"; }
+    /etc/init.d/freenahi() { echo "init.d $*"; }
+    . "$1"; echo "status $?"' postinst "$SCRATCH/postinst"
+}
+expect_eq "apk upgrade, service running: restarted" "$(postinst true PKG_UPGRADE=1)" "init.d restart
+status 0"
+expect_eq "upgrade, service not running (opkg stopped it): left alone" "$(postinst false PKG_UPGRADE=1)" "status 0"
+expect_eq "first install: left to default_postinst" "$(postinst true)" "status 0"
+expect_eq "image build (IPKG_INSTROOT): nothing" "$(postinst true PKG_UPGRADE=1 IPKG_INSTROOT=/build/root)" "status 0"
+expect_eq "no ubus: nothing" "$(postinst none PKG_UPGRADE=1)" "status 0"
 passed

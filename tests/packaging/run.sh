@@ -5,13 +5,17 @@
 # the whole test suite against mbedTLS 3.6 (what OpenWrt 24.10+ ships),
 # then the amd64 .deb built, linted, installed, upgraded and purged on this machine (root), and
 # installed, rebooted and upgraded under a real systemd in a bookworm VM, then the same with the
-# trixie package (Raspberry Pi OS trixie) in a trixie VM.
+# trixie package (Raspberry Pi OS trixie) in a trixie VM, and the README's two commands in a fresh
+# trixie root. Roots and VM images are cached in /var/cache/freenahi-ci (FREENAHI_CI_CACHE),
+# outside the clone, so later runs on the same machine reuse them; made again when absent.
 # Usage: tests/packaging/run.sh [--no-deb]   (--no-deb: skip the steps that install packages)
 set -eu
 case "${1:-}" in -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 . scripts/deps.sh
 ensure_packages file make curl openssl qemu-user-static  # what the checks below run besides the builds
+cache=${FREENAHI_CI_CACHE:-/var/cache/freenahi-ci}
+export FREENAHI_CI_CACHE=$cache FREENAHI_VM_CACHE=${FREENAHI_VM_CACHE:-$cache/vm}
 times=""
 step() {  # step NAME COMMAND...
   local name=$1 t0
@@ -33,5 +37,6 @@ if [ "${1:-}" != --no-deb ]; then
   step "test: .deb under systemd in a VM" tests/packaging/deb-vm.sh
   step "package-deb amd64 --suite trixie" scripts/package-deb.sh amd64 --suite trixie
   step "test: trixie .deb under systemd in a VM" tests/packaging/deb-vm.sh trixie
+  step "README's test.sh + run.sh in a fresh trixie root" tests/packaging/trixie-readme.sh
 fi
 printf "\npackaging steps:\n$times"

@@ -75,6 +75,15 @@ void CheckSameFields(const Config& a, const Config& b) {
   CHECK(a.body_timeout_ms == b.body_timeout_ms);
   CHECK(a.database == b.database);
   CHECK(a.log_level == b.log_level);
+  CHECK(a.api_url == b.api_url);
+  CHECK(a.ca_file == b.ca_file);
+  CHECK(a.redirect_uri == b.redirect_uri);
+  CHECK(a.rate_limit_per_min == b.rate_limit_per_min);
+  CHECK(a.pull_interval_s == b.pull_interval_s);
+  CHECK(a.on_new_transactions == b.on_new_transactions);
+  CHECK(a.on_sync_error == b.on_sync_error);
+  CHECK(a.on_consent_expiring == b.on_consent_expiring);
+  CHECK(a.hook_timeout_s == b.hook_timeout_s);
 }
 
 // Every field away from its default, with values that need quoting.
@@ -98,6 +107,15 @@ Config Unusual() {
   c.body_timeout_ms = 3600000;
   c.database = "/srv/freenahi/db.sqlite";
   c.log_level = LogLevel::kDebug;
+  c.api_url = "https://api.example.net:8443/2.0/";
+  c.ca_file = "/etc/freenahi/test-ca.pem";
+  c.redirect_uri = "https://box.example.net/connected";
+  c.rate_limit_per_min = 6000;
+  c.pull_interval_s = 5400;
+  c.on_new_transactions = "/usr/bin/curl -d 'new transactions' https://ntfy.sh/x";
+  c.on_sync_error = "\"/opt/my hooks/err\" --flag";
+  c.on_consent_expiring = "/bin/true";
+  c.hook_timeout_s = 1;
   return c;
 }
 
@@ -505,6 +523,62 @@ TEST_CASE("config: RenderConfig round-trips every field", "[config]") {
     REQUIRE(parsed.ok());
     CheckSameFields(*parsed, c);
   }
+}
+
+TEST_CASE("config: ApiUrl derives the API base from domain, or takes api_url", "[config]") {
+  struct Case {
+    const char* domain;
+    const char* api_url;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"acme", "", "https://acme.biapi.pro/2.0/"},
+      {"acme-sandbox", "", "https://acme-sandbox.biapi.pro/2.0/"},
+      {"acme-sandbox.biapi.pro", "", "https://acme-sandbox.biapi.pro/2.0/"},
+      {"acme.biapi.pro/", "", "https://acme.biapi.pro/2.0/"},
+      {"https://fake.test:9443/2.0", "", "https://fake.test:9443/2.0/"},
+      {"acme", "https://127.0.0.1:8443/api/", "https://127.0.0.1:8443/api/"},
+      {"", "https://x.test/2.0", "https://x.test/2.0/"},
+      {"", "", ""},
+  };
+  for (const Case& c : cases) {
+    Config config;
+    config.domain = c.domain;
+    config.api_url = c.api_url;
+    INFO(c.domain << " " << c.api_url);
+    CHECK(config.ApiUrl() == c.expected);
+  }
+}
+
+TEST_CASE("config: pull_interval durations and the Powens client keys", "[config]") {
+  struct Case {
+    const char* value;
+    int64_t seconds;
+  };
+  for (const Case& c : {Case{"0", 0}, Case{"6h", 21600}, Case{"30m", 1800}, Case{"90s", 90},
+                        Case{"3600", 3600}, Case{"1d", 86400}}) {
+    Result<Config> config = Parse(std::string("[powens]\npull_interval = ") + c.value + "\n");
+    REQUIRE(config.ok());
+    CHECK(config->pull_interval_s == c.seconds);
+  }
+  CHECK(Config{}.pull_interval_s == 6 * 3600);
+  CHECK(Config{}.rate_limit_per_min == 30);
+  CHECK(Config{}.hook_timeout_s == 30);
+  CHECK(ParseError("[powens]\npull_interval = 6x\n") ==
+        "f.ini:2: pull_interval: not a duration (0, 90s, 30m, 6h, 1d): '6x'");
+  CHECK(ParseError("[powens]\npull_interval = 10s\n") ==
+        "f.ini:2: pull_interval: 0 (off) or 60..2592000 seconds: '10s'");
+  CHECK(ParseError("[powens]\napi_url = http://x/\n") ==
+        "f.ini:2: api_url: not an https:// URL: 'http://x/'");
+  CHECK(ParseError("[powens]\nredirect_uri = box/connected\n") ==
+        "f.ini:2: redirect_uri: not an http(s):// URL: 'box/connected'");
+  CHECK(ParseError("[hooks]\non_sync_error = /bin/x 'a b\n") ==
+        "f.ini:2: on_sync_error: unbalanced single quote");
+  CHECK(ParseError("[hooks]\nhook_timeout_s = 0\n") ==
+        "f.ini:2: hook_timeout_s: out of range 1..3600: '0'");
+  Result<Config> relative = ParseConfig("[powens]\nca_file = ca.pem\n", "/etc/x/f.ini", nullptr);
+  REQUIRE(relative.ok());
+  CHECK(relative->ca_file == "/etc/x/ca.pem");
 }
 
 }  // namespace freenahi

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "catch.h"
+#include <cstring>
 #include <string>
 
 namespace freenahi {
@@ -150,4 +151,131 @@ TEST_CASE("http: ErrorResponse is a complete response with an escaped JSON body"
 }
 
 }  // namespace
+}  // namespace freenahi
+
+namespace freenahi {
+
+TEST_CASE("http: a head check refuses before any body byte is kept or inflated", "[http]") {
+  std::string gz = "\x1f\x8b" + std::string(200, 'x');  // never inflated: not even looked at
+  for (bool split : {false, true}) {
+    int calls = 0;
+    std::string seen_head;
+    RequestReader reader(HttpLimits{1024, 1000}, [&](const std::string& head) {
+      ++calls;
+      seen_head = head;
+      HeadVerdict verdict;
+      verdict.action = HeadVerdict::Action::kReject;
+      verdict.status = 401;
+      verdict.reason = "unauthenticated";
+      verdict.log_detail = "no token";
+      return verdict;
+    });
+    std::string req = "POST /w HTTP/1.1\r\nContent-Encoding: gzip\r\nExpect: 100-continue\r\n"
+                      "Content-Length: " + std::to_string(gz.size()) + "\r\n\r\n" + gz;
+    CHECK(FeedAll(&reader, req, split) == RequestReader::State::kRejected);
+    CHECK(calls == 1);
+    CHECK(seen_head == "POST /w HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    CHECK(reader.reject_status() == 401);
+    CHECK(reader.reject_detail() == "no token");
+    CHECK_FALSE(reader.TakeContinueRequest());  // no "100 Continue" for a refused request
+    CHECK(reader.body().empty());
+  }
+}
+
+TEST_CASE("http: a head check may skip the body; bodiless requests are not checked", "[http]") {
+  int calls = 0;
+  HeadCheck skip = [&](const std::string&) {
+    ++calls;
+    HeadVerdict verdict;
+    verdict.action = HeadVerdict::Action::kSkipBody;
+    return verdict;
+  };
+  RequestReader with_body(kSmall, skip);
+  CHECK(with_body.Feed("POST /x HTTP/1.1\r\nContent-Length: 900\r\n\r\nabc", 45) ==
+        RequestReader::State::kComplete);
+  CHECK(with_body.body_skipped());
+  CHECK(with_body.body().empty());
+  RequestReader bodiless(kSmall, skip);
+  CHECK(bodiless.Feed("GET /x HTTP/1.1\r\n\r\n", 19) == RequestReader::State::kComplete);
+  CHECK_FALSE(bodiless.body_skipped());
+  CHECK(calls == 1);
+}
+
+TEST_CASE("http: RequestHeadView finds the method, path and headers", "[http]") {
+  RequestHeadView view("POST /webhook/a/?x=1 HTTP/1.1\r\nHost: h\r\nAUTHORIZATION:  Bearer t \r\n"
+                       "Authorization: Bearer second\r\nContent-Length: 0\r\n\r\n");
+  CHECK(view.method() == "POST");
+  CHECK(view.path() == "/webhook/a/");
+  CHECK(view.Header("authorization") == "Bearer t");
+  CHECK(view.Header("Host") == "h");
+  CHECK(view.Header("Missing").empty());
+  CHECK(RequestHeadView("garbage").method().empty());
+}
+
+TEST_CASE("http: body bytes on the wire are counted for the rate check", "[http]") {
+  RequestReader reader(kSmall);
+  std::string head = "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n";
+  reader.Feed(head.data(), head.size());
+  CHECK(reader.body_bytes_received() == 0);
+  reader.Feed("abcd", 4);
+  CHECK(reader.body_bytes_received() == 4);
+}
+
+}  // namespace freenahi
+
+namespace freenahi {
+
+// Issue 8: lenient framing found by trying it.
+TEST_CASE("http: a header name with a space before the colon is refused", "[http]") {
+  for (const char* req : {"POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+                          "POST / HTTP/1.1\r\nContent-Length\t: 3\r\n\r\nabc",
+                          "POST / HTTP/1.1\r\n Host: x\r\nContent-Length: 0\r\n\r\n"}) {
+    INFO(req);
+    RequestReader reader(kSmall);
+    CHECK(reader.Feed(req, std::strlen(req)) == RequestReader::State::kRejected);
+    CHECK(reader.reject_status() == 400);
+  }
+}
+
+TEST_CASE("http: bytes after the end of a gzip stream are refused", "[http]") {
+  std::string gz = Gzip("{\"id_webhook_data\": 1}");
+  for (const std::string& tail : {std::string("x"), Gzip("{}")}) {
+    for (bool split : {false, true}) {
+      std::string body = gz + tail;
+      std::string req = "POST / HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+      RequestReader reader(kSmall);
+      CHECK(FeedAll(&reader, req, split) == RequestReader::State::kRejected);
+      CHECK(reader.reject_status() == 400);
+      CHECK(reader.reject_reason() == "bytes after the end of the gzip stream");
+    }
+  }
+}
+
+TEST_CASE("http: a header line over 8 KiB is served up to max_header_bytes", "[http]") {
+  const HttpLimits limits{16384, 1000};
+  std::string long_value(10000, 'v');
+  std::string req = "GET /healthz HTTP/1.1\r\nX-Long: " + long_value + "\r\n\r\n";
+  RequestReader reader(limits);
+  REQUIRE(reader.Feed(req.data(), req.size()) == RequestReader::State::kComplete);
+  HttpRouter router;
+  std::string seen;
+  router.Get("/healthz", [&](const httplib::Request& r, std::string_view, httplib::Response& res) {
+    seen = r.get_header_value("X-Long");
+    res.set_content("{}", "application/json");
+  });
+  CHECK(router.Handle(reader.head(), "", "127.0.0.1", 1).rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(seen == long_value);
+  // Past max_header_bytes: 431 from the reader (which the listener logs).
+  std::string huge = "GET /healthz HTTP/1.1\r\nX-Long: " + std::string(20000, 'v') + "\r\n\r\n";
+  RequestReader over(limits);
+  CHECK(over.Feed(huge.data(), huge.size()) == RequestReader::State::kRejected);
+  CHECK(over.reject_status() == 431);
+  // A request line past httplib's 8 KiB: 414 from the reader, not an unlogged one from httplib.
+  std::string long_line = "GET /" + std::string(9000, 'p') + " HTTP/1.1\r\n\r\n";
+  RequestReader uri(limits);
+  CHECK(uri.Feed(long_line.data(), long_line.size()) == RequestReader::State::kRejected);
+  CHECK(uri.reject_status() == 414);
+}
+
 }  // namespace freenahi

@@ -208,19 +208,18 @@ TEST_CASE("payload: envelope rejects malformed JSON with its offset", "[payload]
   }
 }
 
-TEST_CASE("payload: invalid UTF-8 passes the envelope, fails the full parse", "[payload]") {
-  // The envelope skips encoding validation (a third of its cost); the ingest step rejects the
-  // body, so the inbox item is marked failed with this reason and no bad text is stored.
+TEST_CASE("payload: invalid UTF-8 is malformed JSON for the envelope and the full parse", "[payload]") {
+  // Issue 8's rule: a body that is not JSON text (RFC 8259: UTF-8) is refused before any parse,
+  // the same way by the webhook (400, nothing kept) and by the ingest step (inbox replay).
   const std::string body = "{\"id_webhook_data\": 5, \"a\": \"\xff\"}";
   Result<Envelope> e = ParseEnvelope(body);
-  REQUIRE(e.ok());
-  CHECK(e->webhook_id == 5);
-  CHECK(ErrorOf(WebhookEvent::kConnectionSynced, body) ==
-        "malformed JSON at offset 29: Invalid encoding in string.");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.status().message() == "malformed JSON at offset 29: invalid UTF-8");
+  CHECK(ErrorOf(WebhookEvent::kConnectionSynced, body) == "malformed JSON at offset 29: invalid UTF-8");
   // Also inside a member the full parse drops.
   CHECK(ErrorOf(WebhookEvent::kConnectionSynced,
                 "{\"connection\": {\"id\": 1, \"information\": {\"x\": [\"\xc3\x28\"]}}}") ==
-        "malformed JSON at offset 48: Invalid encoding in string.");
+        "malformed JSON at offset 48: invalid UTF-8");
 }
 
 TEST_CASE("payload: envelope reads escaped keys and ids, and only the view", "[payload]") {

@@ -514,6 +514,35 @@ TEST_CASE("store: re-applying the same payload changes nothing", "[store]") {
   CHECK(first.find("'Carrefour SA'") != std::string::npos);
 }
 
+TEST_CASE("store: ApplyStats counts inserted transactions, not updated ones", "[store]") {
+  auto store = MustOpen(":memory:");
+  auto apply = [&](const Payload& payload, ApplyStats* stats) {
+    static int64_t next_webhook_id = 5000;
+    auto stored = store->InsertInbox(next_webhook_id++, "CONNECTION_SYNCED", 42, "{}", kNow);
+    REQUIRE(stored.ok());
+    auto items = store->ListInbox(std::nullopt, 1);
+    REQUIRE(items.ok());
+    REQUIRE(store->ApplyInbox(items->at(0).id, payload, kNow, stats).ok());
+  };
+  Payload payload = SamplePayload();
+  size_t sent = 0;
+  for (const Account& account : payload.connection->accounts) sent += account.transactions.size();
+  REQUIRE(sent > 0);
+  ApplyStats first;
+  apply(payload, &first);
+  CHECK(first.new_transactions == static_cast<int64_t>(sent));
+  ApplyStats again;
+  apply(payload, &again);
+  CHECK(again.new_transactions == 0);
+  Account& checking = payload.connection->accounts.at(0);
+  checking.transactions.push_back(MakeTransaction(990001, "2026-11-29", -1234));
+  checking.transactions.at(0).last_update = checking.transactions.at(0).last_update.value_or(0) + 60;
+  checking.last_update = checking.last_update.value_or(0) + 60;
+  ApplyStats one_more;
+  apply(payload, &one_more);
+  CHECK(one_more.new_transactions == 1);  // the updated one is not new
+}
+
 TEST_CASE("store: a failing apply leaves nothing behind and the item pending", "[store]") {
   ScopedTempDir dir;
   const std::string path = dir.File("f.db");

@@ -337,3 +337,78 @@ TEST_CASE("webhook: /healthz is 200 ok; unknown events are 404", "[webhook]") {
 }
 
 }  // namespace freenahi
+
+namespace freenahi {
+namespace {
+
+std::string HeadWith(const std::string& path, const std::string& headers) {
+  return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Content-Length: 0\r\n\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("webhook: the head alone refuses a missing or unknown Bearer token", "[webhook]") {
+  Fixture f;
+  REQUIRE(f.store->SetUserToken(1042, kDatabaseToken).ok());
+  struct Case {
+    std::string what, headers;
+    HeadVerdict::Action action;
+  };
+  const Case cases[] = {
+      {"no token", "", HeadVerdict::Action::kReject},
+      {"not bearer", "Authorization: Basic " + kConfigToken + "\r\n", HeadVerdict::Action::kReject},
+      {"unknown token", "Authorization: Bearer wrong-token\r\n", HeadVerdict::Action::kReject},
+      {"prefix of a token", "Authorization: Bearer " + kConfigToken.substr(0, 8) + "\r\n",
+       HeadVerdict::Action::kReject},
+      {"config token", "Authorization: Bearer " + kConfigToken + "\r\n", HeadVerdict::Action::kReadBody},
+      {"a stored token", "authorization:  Bearer " + kDatabaseToken + "\r\n",
+       HeadVerdict::Action::kReadBody},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    HeadVerdict verdict = f.webhook->AdmitHead(HeadWith(kSyncedPath, c.headers));
+    CHECK(verdict.action == c.action);
+    if (c.action != HeadVerdict::Action::kReject) continue;
+    CHECK(verdict.status == 401);
+    CHECK(verdict.reason == "unauthenticated");
+    CHECK(verdict.log_detail.find("rejected: ") != std::string::npos);
+    CHECK(verdict.log_detail.find("wrong-token") == std::string::npos);
+  }
+}
+
+TEST_CASE("webhook: the router asks the webhook for POSTs to webhook paths only", "[webhook]") {
+  Fixture f;
+  auto admit = [&](const std::string& method, const std::string& path, const std::string& headers) {
+    return f.router
+        .Admit(method + " " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "Content-Length: 0\r\n\r\n")
+        .action;
+  };
+  const std::string bearer = "Authorization: Bearer " + kConfigToken + "\r\n";
+  CHECK(admit("POST", kSyncedPath, "") == HeadVerdict::Action::kReject);
+  CHECK(admit("POST", "/webhook/connection_synced?x=1", bearer) == HeadVerdict::Action::kReadBody);
+  CHECK(admit("POST", kSyncedPath, bearer) == HeadVerdict::Action::kReadBody);
+  // No route takes a body there: answered (404, 405) from the head, the body never read.
+  CHECK(admit("POST", "/healthz", "") == HeadVerdict::Action::kSkipBody);
+  CHECK(admit("POST", "/nowhere", bearer) == HeadVerdict::Action::kSkipBody);
+  CHECK(admit("PUT", kSyncedPath, bearer) == HeadVerdict::Action::kSkipBody);
+  CHECK(admit("GET", "/healthz", "") == HeadVerdict::Action::kSkipBody);
+}
+
+TEST_CASE("webhook: odd but authentic JSON (1e400, invalid UTF-8) is 400 and not kept", "[webhook]") {
+  Fixture f;
+  const std::string bodies[] = {
+      "{\"id_webhook_data\": 1, \"user\": {\"id\": 1042}, \"x\": 1e400}",
+      "{\"id_webhook_data\": 2, \"user\": {\"id\": 1042}, \"x\": \"caf\xe9\"}",
+      "{\"id_webhook_data\": 3, \"user\": {\"id\": 1042}, \"x\": \"\xf0",
+  };
+  for (const std::string& body : bodies) {
+    INFO(body);
+    Reply reply = f.PostBearer(kConfigToken, body);
+    CHECK(reply.status == 400);
+    CHECK(reply.body.find("malformed JSON") != std::string::npos);
+  }
+  CHECK(f.InboxSize() == 0);
+  CHECK(f.stored_calls == 0);
+}
+
+}  // namespace freenahi

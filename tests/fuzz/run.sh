@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan, build-fuzz/) and runs each
+# for SECONDS (default 25) on a corpus seeded from the Powens samples. Any crash, leak, sanitizer
+# report or broken property fails the run; the input is kept in build-fuzz/crashes/ (turn it into
+# a regression test). Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]   (scripts/fuzz.sh: longer)
+set -euo pipefail
+seconds=${1:-25}
+[ $# -gt 0 ] && shift
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=${FREENAHI_FUZZ_BUILD:-$src/build-fuzz}
+launcher=()
+command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+CC=clang CXX=clang++ cmake -S "$src" -B "$build" -G Ninja -DFREENAHI_FUZZ=ON -DFREENAHI_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" > /dev/null
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for f in "$src"/tests/fuzz/fuzz_*.cc; do targets+=("$(basename "$f" .cc)"); done
+fi
+cmake --build "$build" --target "${targets[@]}"
+
+# Seeds: the samples as bodies, as requests (Content-Length, chunked, gzip), plus tests/fuzz/seeds.
+seed() {  # seed TARGET NAME: stdin → corpus file
+  mkdir -p "$build/corpus/$1"
+  cat > "$build/corpus/$1/seed-$2"
+}
+samples=("$src"/tests/data/powens/*.json)
+for s in "${samples[@]}"; do
+  n=$(basename "$s" .json)
+  { printf '\x01'; cat "$s"; } | seed fuzz_payload "$n"
+  { printf 'AB'; printf 'POST /webhook/connection_synced/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: %s\r\n\r\n' "$(stat -c %s "$s")"; cat "$s"; } | seed fuzz_http_request "cl-$n"
+  { printf 'CD'; printf 'POST /w HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n' "$(stat -c %s "$s")"; cat "$s"; printf '\r\n0\r\n\r\n'; } | seed fuzz_http_request "chunked-$n"
+  gzip -9c "$s" > "$build/seed.gz"
+  { printf 'EF'; printf 'POST /w HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: %s\r\n\r\n' "$(stat -c %s "$build/seed.gz")"; cat "$build/seed.gz"; } | seed fuzz_http_request "gzip-$n"
+done
+rm -f "$build/seed.gz"
+printf 'GH%s' $'GET /healthz HTTP/1.1\r\nExpect: 100-continue\r\n\r\n' | seed fuzz_http_request get
+seed fuzz_config example < "$src/etc/freenahi.ini.example"
+{ printf '2024-03-14T07:02:12.483921Z\n2b9TgXLtZOB/BAOsmaptSUXp374Efc9qGP7hFfP2t1Q=\nHost: x\n'
+  printf '{"id_webhook_data": 1, "user": {"id": 1042}}'; } | seed fuzz_signature vector
+for f in "$src"/tests/fuzz/seeds/money/*; do seed fuzz_money "$(basename "$f")" < "$f"; done
+
+mkdir -p "$build/crashes"
+status=0
+for t in "${targets[@]}"; do
+  echo "== $t: ${seconds}s"
+  mkdir -p "$build/corpus/$t"
+  if ! "$build/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=65536 \
+      -artifact_prefix="$build/crashes/$t-" -print_final_stats=1 "$build/corpus/$t" \
+      > "$build/$t.log" 2>&1; then
+    echo "FAIL: $t found a crash (input in $build/crashes/; add it as a regression test):" >&2
+    grep -E 'ERROR|SUMMARY|Test unit written' "$build/$t.log" | head -20 >&2
+    status=1
+  else
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$build/$t.log" | tr '\n' ' '
+    echo
+  fi
+done
+exit $status

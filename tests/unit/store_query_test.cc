@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// The read-side queries on a store filled through ApplyInbox: filters, amounts at any precision,
+// search with FTS5 and the same answers from the scan fallback once the index is gone,
+// summaries, balances at a day.
+#include "store_query.h"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "catch.h"
+#include "store.h"
+#include "test_util.h"
+#include "text_fold.h"
+
+namespace freenahi {
+namespace {
+
+constexpr UnixSeconds kNow = 1710399729;  // 2024-03-14 07:02:09 UTC
+
+Transaction Tx(int64_t id, const char* date, int64_t value_minor, const char* wording,
+               const char* original, const char* counterparty = nullptr) {
+  Transaction t;
+  t.id = id;
+  t.date = date;
+  t.value_minor = value_minor;
+  t.type = value_minor < 0 ? "card" : "transfer";
+  t.wording = wording;
+  t.simplified_wording = wording;
+  t.original_wording = original;
+  if (counterparty) t.counterparty = Counterparty{counterparty, "iban", "FR76", "creditor"};
+  t.last_update = kNow;
+  return t;
+}
+
+std::unique_ptr<Store> Filled(const std::string& path) {
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE(store.ok());
+  Payload payload;
+  payload.webhook_id = 1;
+  Connection& c = payload.connection.emplace();
+  c.id = 7, c.user_id = 1, c.connector_name = "Banque";
+  Account checking;
+  checking.id = 1, checking.connection_id = 7, checking.user_id = 1;
+  checking.name = "Compte de dépôt", checking.type = "checking", checking.balance_minor = 100000;
+  checking.last_update = kNow;
+  checking.transactions = {
+      Tx(11, "2024-03-01", -450, "CAFÉ DE LA GARE", "CARTE 01/03 CAFE DE LA GARE"),
+      Tx(12, "2024-03-02", -12000, "Crème & Co", "PRLV SEPA CREME ET CO"),
+      Tx(13, "2024-02-28", 250000, "SALAIRE", "VIR SEPA RECU", "ACME Industries"),
+      Tx(14, "2024-01-15", -999, "Boulangerie du marché", "CARTE 15/01 BOULANGERIE"),
+      Tx(15, "2023-12-24", -5000, "Œuvres & Dons", "DON ÉLÈVES PARIS-12"),
+  };
+  checking.transactions[1].coming = true;
+  checking.transactions[4].deleted = kNow;
+  Account yen;
+  yen.id = 2, yen.connection_id = 7, yen.user_id = 1, yen.name = "円口座", yen.type = "savings";
+  yen.currency = Currency{"JPY", 0}, yen.balance_minor = 5000, yen.last_update = kNow;
+  yen.transactions = {Tx(21, "2024-03-03", -300, "カフェ cafe", "CAFE TOKYO")};
+  c.accounts = {checking, yen};
+  REQUIRE((*store)->InsertInbox(1, "connection_synced", 1, "{}", kNow).value());
+  REQUIRE((*store)->ApplyInbox(1, payload, kNow).ok());
+  return std::move(*store);
+}
+
+std::vector<int64_t> Ids(Store& store, const TransactionFilter& filter) {
+  std::vector<int64_t> ids;
+  REQUIRE(ForEachTransaction(store, filter, TransactionOrder::kNewestFirst, 0, 0,
+                             [&ids](const TransactionView& t) {
+                               ids.push_back(t.id);
+                               return Status::Ok();
+                             })
+              .ok());
+  return ids;
+}
+
+std::vector<int64_t> Search(Store& store, const char* text) {
+  TransactionFilter filter;
+  filter.search_tokens = FoldTokens(text);
+  filter.include_deleted = true;
+  return Ids(store, filter);
+}
+
+TEST_CASE("store_query: filters combine; amounts compare exactly at any precision", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("q.db"));
+  TransactionFilter all;
+  CHECK(Ids(*store, all) == std::vector<int64_t>{21, 12, 11, 13, 14});
+  TransactionFilter deleted = all;
+  deleted.include_deleted = true;
+  CHECK(Ids(*store, deleted).back() == 15);
+  TransactionFilter f;
+  f.since = "2024-02-01", f.until = "2024-03-01";
+  CHECK(Ids(*store, f) == std::vector<int64_t>{11, 13});
+  f = TransactionFilter();
+  f.max_e8 = -400'000'000;  // -4 (EUR: -4.00; JPY: -4 yen)
+  CHECK(Ids(*store, f) == std::vector<int64_t>{21, 12, 11, 14});
+  f.min_e8 = -500'000'000;  // -5
+  CHECK(Ids(*store, f) == std::vector<int64_t>{11});  // -4.50 EUR; not -300 JPY
+  f = TransactionFilter();
+  f.pending_only = true;
+  CHECK(Ids(*store, f) == std::vector<int64_t>{12});
+  f = TransactionFilter();
+  f.account_ids = {2};
+  CHECK(Ids(*store, f) == std::vector<int64_t>{21});
+  Result<std::vector<CurrencySum>> sums = SumTransactions(*store, TransactionFilter());
+  REQUIRE(sums.ok());
+  REQUIRE(sums->size() == 2);
+  CHECK((*sums)[0].currency.code == "EUR");
+  CHECK((*sums)[0].total_minor == 250000 - 450 - 12000 - 999);
+  CHECK((*sums)[1].total_minor == -300);
+}
+
+TEST_CASE("store_query: search is the same with FTS5 and with the scan fallback", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("s.db"));
+  REQUIRE(store->HasFullTextSearch());
+  const char* queries[] = {"cafe", "CAFÉ", "crème", "creme co", "carte", "acme", "indus", "élèves",
+                           "oeuvres", "œuvres", "paris 12", "gare cafe", "boulangerie march",
+                           "tokyo", "カフェ", "zzz", "12"};
+  std::vector<std::vector<int64_t>> with_index;
+  for (const char* q : queries) with_index.push_back(Search(*store, q));
+  CHECK(with_index[0] == std::vector<int64_t>{21, 11});
+  CHECK(with_index[1] == with_index[0]);
+  CHECK(with_index[2] == std::vector<int64_t>{12});
+  CHECK(with_index[5] == std::vector<int64_t>{13});
+  CHECK(with_index[7] == std::vector<int64_t>{15});
+  CHECK(with_index[10] == std::vector<int64_t>{15});
+  CHECK(with_index[15].empty());
+  // A build without FTS5 has no index: drop it and ask again.
+  REQUIRE(sqlite3_exec(store->raw_handle(),
+                       "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;"
+                       "DROP TRIGGER transactions_fts_update; DROP TABLE transactions_fts;",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE_FALSE(store->HasFullTextSearch());
+  for (size_t i = 0; i < std::size(queries); ++i) {
+    INFO(queries[i]);
+    CHECK(Search(*store, queries[i]) == with_index[i]);
+  }
+}
+
+TEST_CASE("store_query: the index follows updates and deletions", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("u.db"));
+  sqlite3* db = store->raw_handle();
+  REQUIRE(sqlite3_exec(db, "UPDATE transactions SET wording = 'THÉ VERT' WHERE id = 11", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
+  CHECK(Search(*store, "the vert") == std::vector<int64_t>{11});
+  CHECK(Search(*store, "gare") == std::vector<int64_t>{11});  // still in original_wording
+  REQUIRE(sqlite3_exec(db, "DELETE FROM transactions WHERE id = 11", nullptr, nullptr, nullptr) ==
+          SQLITE_OK);
+  CHECK(Search(*store, "gare").empty());
+}
+
+TEST_CASE("store_query: summary groups by month, week, year per currency", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("m.db"));
+  Result<std::vector<SummaryRow>> months = QuerySummary(*store, TransactionFilter(), SummaryGroup::kMonth);
+  REQUIRE(months.ok());
+  REQUIRE(months->size() == 4);
+  CHECK((*months)[0].key == "2024-01");
+  CHECK((*months)[1].key == "2024-02");
+  CHECK((*months)[1].income_minor == 250000);
+  CHECK((*months)[2].key == "2024-03");
+  CHECK((*months)[2].currency.code == "EUR");
+  CHECK((*months)[2].spending_minor == -12450);
+  CHECK((*months)[3].currency.code == "JPY");
+  Result<std::vector<SummaryRow>> weeks = QuerySummary(*store, TransactionFilter(), SummaryGroup::kWeek);
+  REQUIRE(weeks.ok());
+  CHECK(weeks->front().key == "2024-01-15");  // a Monday
+  CHECK((*weeks)[1].key == "2024-02-26");     // the Monday before Wednesday 2024-02-28
+  CHECK(SummaryGroupFromName("year") == SummaryGroup::kYear);
+  CHECK_FALSE(SummaryGroupFromName("day"));
+  Result<std::vector<TopRow>> top = QueryTopSpending(*store, TransactionFilter(), 1);
+  REQUIRE(top.ok());
+  REQUIRE(top->size() == 1);
+  CHECK(top->front().label == "Crème & Co");  // the biggest spending (-120.00 EUR)
+  CHECK(top->front().spending_minor == -12000);
+}
+
+TEST_CASE("store_query: balances now and at a day from history", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("b.db"));
+  Result<std::vector<BalanceView>> now = QueryBalances(*store, "");
+  REQUIRE(now.ok());
+  REQUIRE(now->size() == 2);
+  CHECK(now->front().balance_minor == 100000);
+  Result<std::vector<BalanceView>> then = QueryBalances(*store, "2024-03-14");
+  REQUIRE(then.ok());
+  CHECK(then->front().as_of == "2024-03-14");
+  CHECK(then->front().balance_minor == 100000);
+  Result<std::vector<BalanceView>> before = QueryBalances(*store, "2024-03-13");
+  REQUIRE(before.ok());
+  CHECK_FALSE(before->front().balance_minor);
+  Result<std::vector<AccountView>> accounts = QueryAccounts(*store, false);
+  REQUIRE(accounts.ok());
+  CHECK(accounts->front().bank == "Banque");
+}
+
+}  // namespace
+}  // namespace freenahi
