@@ -198,8 +198,6 @@ Result<StmtLease> Store::Impl::Use(const Sql& sql) {
   return StmtLease(&it->second);
 }
 
-sqlite3* store_internal::StoreAccess::Db(Store& store) { return store.impl_->db.get(); }
-
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 

@@ -19,10 +19,6 @@ struct sqlite3;
 
 namespace freenahi {
 
-namespace store_internal {
-struct StoreAccess;  // store_schema.h: how the query files store_*.cc reach the connection
-}
-
 enum class InboxState { kPending, kApplied, kFailed };
 const char* InboxStateName(InboxState state);  // "pending", "applied", "failed"
 
@@ -129,14 +125,14 @@ class Store {
   // True when transactions have a full-text index (FTS5 compiled in and the index built);
   // otherwise search falls back to a slower scan with the same results. store_query.cc.
   bool HasFullTextSearch();
-  // The open connection, for the read-side query files (store_query*.cc) only.
+  // The open connection, for the query files beside store.cc (store_query*.cc, store_assets.cc,
+  // store_notes.cc) only.
   sqlite3* raw_handle() const;
 
   // Copies the WAL into the database (passive: never waits for readers) and trims the WAL file.
   Status Checkpoint();
 
  private:
-  friend struct store_internal::StoreAccess;
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -8,7 +8,6 @@
 namespace freenahi {
 
 using store_internal::SqliteStmt;
-using store_internal::StoreAccess;
 
 namespace {
 
@@ -33,7 +32,7 @@ SELECT account_id, day, balance_minor, coming_minor FROM balance_history
 ORDER BY account_id, day)sql";
 
 Result<SqliteStmt> Prepare(Store& store, const char* sql, const char* what) {
-  return SqliteStmt::Prepare(StoreAccess::Db(store), sql, what);
+  return SqliteStmt::Prepare(store.raw_handle(), sql, what);
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 namespace freenahi {
 
 using store_internal::SqliteStmt;
-using store_internal::StoreAccess;
 using store_internal::WriteTxn;
 
 namespace {
@@ -47,7 +46,7 @@ constexpr const char* kListRules =
 constexpr const char* kRemoveRule = "DELETE FROM category_rules WHERE id = ?1";
 
 Result<SqliteStmt> Prepare(Store& store, const char* sql, const std::string& what) {
-  return SqliteStmt::Prepare(StoreAccess::Db(store), sql, what);
+  return SqliteStmt::Prepare(store.raw_handle(), sql, what);
 }
 
 // Runs `sql` with (transaction_id, value) after making sure the annotation row exists; drops the
@@ -55,7 +54,7 @@ Result<SqliteStmt> Prepare(Store& store, const char* sql, const std::string& wha
 template <typename Value>
 Status UpdateAnnotation(Store& store, int64_t transaction_id, const char* sql, const Value& value,
                         UnixSeconds now, const std::string& what) {
-  sqlite3* db = StoreAccess::Db(store);
+  sqlite3* db = store.raw_handle();
   WriteTxn txn(db);
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   STORE_ASSIGN_OR_RETURN(SqliteStmt ensure, Prepare(store, kEnsureRow, what));
@@ -72,7 +71,7 @@ Status UpdateAnnotation(Store& store, int64_t transaction_id, const char* sql, c
 
 Status ChangeTags(Store& store, int64_t transaction_id, const std::vector<std::string>& tags,
                   const char* sql, UnixSeconds now, const std::string& what) {
-  sqlite3* db = StoreAccess::Db(store);
+  sqlite3* db = store.raw_handle();
   WriteTxn txn(db);
   FREENAHI_RETURN_IF_ERROR(txn.Begin(what));
   STORE_ASSIGN_OR_RETURN(SqliteStmt ensure, Prepare(store, kEnsureRow, what));
@@ -179,7 +178,7 @@ Result<int64_t> AddRule(Store& store, const CategoryRule& rule) {
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, kAddRule, "add category rule"));
   stmt.BindAll(RuleKindName(rule.kind), rule.pattern, rule.category, rule.created_at);
   FREENAHI_RETURN_IF_ERROR(stmt.Run());
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(StoreAccess::Db(store)));
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(store.raw_handle()));
 }
 
 Result<std::vector<CategoryRule>> ListRules(Store& store) {
@@ -202,7 +201,7 @@ Status RemoveRule(Store& store, int64_t rule_id) {
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, kRemoveRule, what));
   stmt.Bind(1, rule_id);
   FREENAHI_RETURN_IF_ERROR(stmt.Run());
-  if (sqlite3_changes(StoreAccess::Db(store)) == 0) {
+  if (sqlite3_changes(store.raw_handle()) == 0) {
     return Status::NotFound("rule " + std::to_string(rule_id) + ": not found");
   }
   return Status::Ok();

@@ -26,14 +26,7 @@
   STORE_ASSIGN_OR_RETURN_IMPL_(STORE_CONCAT_(store_result_, __LINE__), lhs, expr)
 
 namespace freenahi {
-class Store;
 namespace store_internal {
-
-// The query files beside store.cc (store_assets.cc, store_notes.cc) run their statements on the
-// Store's connection through this; nothing outside store*.cc includes this header.
-struct StoreAccess {
-  static sqlite3* Db(Store& store);
-};
 
 struct SqliteDbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
