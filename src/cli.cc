@@ -28,6 +28,12 @@ namespace freenahi {
   X(Summary)                 \
   X(Export)                  \
   X(Inbox)                   \
+  X(Assets)                  \
+  X(Investments)             \
+  X(Loans)                   \
+  X(Tx)                      \
+  X(Rule)                    \
+  X(Report)                  \
   X(Version)
 
 #define FREENAHI_DECLARE_COMMAND(name) extern const CommandSpec k##name##Command;

@@ -3,6 +3,7 @@
 // another tool reads (export*.cc), to stdout or atomically to -o FILE.
 #include <cstdio>
 
+#include "annotate.h"
 #include "atomic_file.h"
 #include "cli.h"
 #include "cli_filters.h"
@@ -32,8 +33,14 @@ std::optional<ExportFormat> FormatFor(const std::optional<std::string>& name,
 Status Walk(Store& store, ExportWriter& writer, const std::vector<AccountView>& accounts,
             const TransactionFilter& filter) {
   bool pending = writer.takes_pending();
-  auto row = [&writer, pending](const TransactionView& t) {
-    if (pending || !t.coming) writer.Transaction(t);
+  Result<Annotator> annotator = Annotator::Load(store);  // the user's notes and categories
+  if (!annotator.ok()) return annotator.status();
+  TransactionView annotated;
+  auto row = [&writer, pending, &annotator, &annotated](const TransactionView& t) {
+    if (!pending && t.coming) return Status::Ok();
+    annotated = t;
+    annotator->Fill(&annotated);
+    writer.Transaction(annotated);
     return Status::Ok();
   };
   writer.Begin(accounts);

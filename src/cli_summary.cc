@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "annotate.h"
 #include "cli.h"
 #include "cli_filters.h"
 #include "cli_internal.h"
@@ -17,6 +18,8 @@ namespace {
 
 struct Summary {
   SummaryGroup group = SummaryGroup::kMonth;
+  bool by_category = false;  // rows keyed by category (annotate.h) instead of by period
+  const char* GroupName() const { return by_category ? "category" : SummaryGroupName(group); }
   std::vector<SummaryRow> rows;
   std::vector<TopRow> top;
   bool with_top = false;
@@ -25,7 +28,7 @@ struct Summary {
 void PrintJson(const Summary& s) {
   JsonWriter w(stdout);
   w.BeginObject();
-  w.Field("by", SummaryGroupName(s.group));
+  w.Field("by", s.GroupName());
   w.Key("rows");
   w.BeginArray();
   for (const SummaryRow& r : s.rows) {
@@ -61,7 +64,7 @@ void PrintJson(const Summary& s) {
 }
 
 void PrintCsv(const Summary& s) {
-  CsvWriter csv(stdout, {SummaryGroupName(s.group), "currency", "income", "spending", "net", "count"});
+  CsvWriter csv(stdout, {s.GroupName(), "currency", "income", "spending", "net", "count"});
   for (const SummaryRow& r : s.rows) {
     csv.Row({r.key, r.currency.code, MoneyNumber(r.income_minor, r.currency),
              MoneyNumber(r.spending_minor, r.currency),
@@ -73,7 +76,7 @@ Tone SignTone(int64_t minor) { return minor < 0 ? Tone::kNegative : Tone::kPosit
 
 void PrintTable(const CliArgs& args, const Summary& s) {
   using A = Table::Align;
-  std::string title = SummaryGroupName(s.group);
+  std::string title = s.GroupName();
   for (char& c : title) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   Table table({{title}, {"INCOME", A::kRight}, {"SPENDING", A::kRight}, {"NET", A::kRight},
                {"COUNT", A::kRight}});
@@ -109,8 +112,10 @@ int RunSummary(const CliArgs& args) {
   Summary summary;
   if (auto by = args.Value("by")) {
     std::optional<SummaryGroup> group = SummaryGroupFromName(*by);
-    if (!group) return CliError(kExitUsage, "--by '" + *by + "': expected week, month or year");
-    summary.group = *group;
+    summary.by_category = *by == "category";
+    if (!group && !summary.by_category)
+      return CliError(kExitUsage, "--by '" + *by + "': expected week, month, year or category");
+    if (group) summary.group = *group;
   }
   int top = 0;
   if (!ParseCount(args.Value("top"), 0, &top))
@@ -127,7 +132,8 @@ int RunSummary(const CliArgs& args) {
     Result<std::string> since = ParseDateBound("since", span, false, TodayDate());
     if (since.ok()) filter.since = summary.group == SummaryGroup::kMonth ? since->substr(0, 8) + "01" : *since;
   }
-  Result<std::vector<SummaryRow>> rows = QuerySummary(**store, filter, summary.group);
+  Result<std::vector<SummaryRow>> rows = summary.by_category ? SummarizeByCategory(**store, filter)
+                                                             : QuerySummary(**store, filter, summary.group);
   if (!rows.ok()) return StoreError(rows.status());
   summary.rows = std::move(*rows);
   if (summary.with_top) {
@@ -147,9 +153,10 @@ int RunSummary(const CliArgs& args) {
 
 extern const CommandSpec kSummaryCommand = {
     "summary", "income, spending and net per month, week or year",
-    "usage: freenahi summary [--by week|month|year] [--top N] [filters] [--all] [--json|--csv]\n"
+    "usage: freenahi summary [--by week|month|year|category] [--top N] [filters] [--all] [--json|--csv]\n"
     "  Income is the sum of money in, spending of money out (negative), net their sum; one row\n"
     "  per period and currency (never converted), and a total per currency.\n"
+    "  --by category: one row per category: your rules (freenahi rule), else Powens' category.\n"
     "  Without --since/--until: the last 12 months (--by week: 12 weeks; --by year: all);\n"
     "  --all lifts that default.\n"
     "  --top N    also the N counterparties (else wordings) money went to the most\n"

@@ -2,7 +2,9 @@
 // `freenahi transactions`: filtered transactions newest first, as a table with a total per
 // currency (over every match, not only the rows shown), one JSON document, or CSV.
 #include <cstdio>
+#include <functional>
 
+#include "annotate.h"
 #include "cli.h"
 #include "cli_filters.h"
 #include "cli_internal.h"
@@ -11,6 +13,22 @@
 
 namespace freenahi {
 namespace {
+
+std::string Tags(const TransactionView& t, const char* separator) {
+  std::string out;
+  for (const std::string& tag : t.tags) out += (out.empty() ? "" : separator) + tag;
+  return out;
+}
+
+// The user's wording when renamed, the bank's otherwise; then the note and #tags.
+std::string DescriptionOf(const TransactionView& t) {
+  std::string text = !t.local_wording.empty() ? t.local_wording
+                     : t.wording.empty()      ? t.original_wording
+                                              : t.wording;
+  if (!t.note.empty()) text += " — " + t.note;
+  for (const std::string& tag : t.tags) text += " #" + tag;
+  return text;
+}
 
 const char* StatusOf(const TransactionView& t) {
   return t.deleted ? "deleted" : t.coming ? "pending" : "";
@@ -35,6 +53,14 @@ void WriteJsonRow(JsonWriter& w, const TransactionView& t) {
   w.Key("deleted");
   t.deleted ? w.String(IsoUtc(*t.deleted)) : w.Null();
   w.Field("categories", t.categories);
+  w.Field("category", t.category);
+  w.Field("local_wording", t.local_wording);
+  w.Field("note", t.note);
+  w.Key("tags");
+  w.BeginArray();
+  for (const std::string& tag : t.tags) w.String(tag);
+  w.EndArray();
+  w.Field("pinned", t.pinned);
   w.EndObject();
 }
 
@@ -42,28 +68,39 @@ std::vector<std::string> CsvRow(const TransactionView& t) {
   return {std::to_string(t.id), t.date, std::to_string(t.account_id), t.account_name,
           MoneyNumber(t.value_minor, t.currency), t.currency.code, t.type, t.wording,
           t.original_wording, t.counterparty, t.coming ? "pending" : "booked",
-          t.deleted ? IsoUtc(*t.deleted) : ""};
+          t.deleted ? IsoUtc(*t.deleted) : "", t.category, t.local_wording, t.note, Tags(t, " "),
+          t.pinned ? "1" : "0"};
 }
 
 const std::vector<std::string> kCsvHeader = {"id", "date", "account_id", "account", "amount",
                                              "currency", "type", "wording", "original_wording",
-                                             "counterparty", "status", "deleted"};
+                                             "counterparty", "status", "deleted", "category",
+                                             "local_wording", "note", "tags", "pinned"};
 
 struct Listing {
   TransactionFilter filter;
   int limit = 50, offset = 0;
+  Annotator annotator;  // the user's notes and categories, put on each row
 };
+
+// ForEachTransaction over the listing, each row with its annotations and category.
+Status EachRow(Store& store, const Listing& l, const std::function<void(const TransactionView&)>& use) {
+  TransactionView annotated;
+  return ForEachTransaction(store, l.filter, TransactionOrder::kNewestFirst, l.limit, l.offset,
+                            [&](const TransactionView& t) {
+                              annotated = t;
+                              l.annotator.Fill(&annotated);
+                              use(annotated);
+                              return Status::Ok();
+                            });
+}
 
 int PrintJson(Store& store, const Listing& l, const std::vector<CurrencySum>& sums) {
   JsonWriter w(stdout);
   w.BeginObject();
   w.Key("transactions");
   w.BeginArray();
-  Status status = ForEachTransaction(store, l.filter, TransactionOrder::kNewestFirst, l.limit,
-                                     l.offset, [&w](const TransactionView& t) {
-                                       WriteJsonRow(w, t);
-                                       return Status::Ok();
-                                     });
+  Status status = EachRow(store, l, [&w](const TransactionView& t) { WriteJsonRow(w, t); });
   if (!status.ok()) return StoreError(status);
   w.EndArray();
   w.Key("totals");
@@ -84,11 +121,7 @@ int PrintJson(Store& store, const Listing& l, const std::vector<CurrencySum>& su
 
 int PrintCsv(Store& store, const Listing& l) {
   CsvWriter csv(stdout, kCsvHeader);
-  Status status = ForEachTransaction(store, l.filter, TransactionOrder::kNewestFirst, l.limit,
-                                     l.offset, [&csv](const TransactionView& t) {
-                                       csv.Row(CsvRow(t));
-                                       return Status::Ok();
-                                     });
+  Status status = EachRow(store, l, [&csv](const TransactionView& t) { csv.Row(CsvRow(t)); });
   return status.ok() ? kExitOk : StoreError(status);
 }
 
@@ -96,17 +129,15 @@ int PrintTable(const CliArgs& args, Store& store, const Listing& l,
                const std::vector<CurrencySum>& sums) {
   using A = Table::Align;
   Table table({{"DATE"}, {"ACCOUNT", A::kLeft, 24}, {"AMOUNT", A::kRight}, {"STATUS"},
-               {"DESCRIPTION", A::kLeft, 60}});
+               {"CATEGORY", A::kLeft, 20}, {"DESCRIPTION", A::kLeft, 60}});
   int64_t shown = 0;
-  Status status = ForEachTransaction(
-      store, l.filter, TransactionOrder::kNewestFirst, l.limit, l.offset,
-      [&table, &shown](const TransactionView& t) {
+  Status status = EachRow(
+      store, l, [&table, &shown](const TransactionView& t) {
         ++shown;
-        std::string description = t.wording.empty() ? t.original_wording : t.wording;
         table.AddRow({t.date, t.account_name,
                       {MoneyText(t.value_minor, t.currency), t.value_minor < 0 ? Tone::kNegative : Tone::kPositive},
-                      {StatusOf(t), Tone::kDim}, description});
-        return Status::Ok();
+                      {std::string(t.pinned ? "pinned " : "") + StatusOf(t), Tone::kDim},
+                      t.category, DescriptionOf(t)});
       });
   if (!status.ok()) return StoreError(status);
   int64_t matched = 0;
@@ -134,6 +165,9 @@ int RunTransactions(const CliArgs& args) {
   if (!store.ok()) return StoreError(store.status());
   Status filter = FilterFromArgs(args, **store, &listing.filter);
   if (!filter.ok()) return StoreError(filter);
+  Result<Annotator> annotator = Annotator::Load(**store);
+  if (!annotator.ok()) return StoreError(annotator.status());
+  listing.annotator = std::move(*annotator);
   if (args.format() == OutputFormat::kCsv) return PrintCsv(**store, listing);
   Result<std::vector<CurrencySum>> sums = SumTransactions(**store, listing.filter);
   if (!sums.ok()) return StoreError(sums.status());

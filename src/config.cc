@@ -78,6 +78,12 @@ Status ParseLang(const Key& key, std::string_view value, Config* config) {
   return ParseText(key, value, config);
 }
 
+Status ParseReportLang(const Key& key, std::string_view value, Config* config) {
+  if (value != "en" && value != "fr")
+    return Status::InvalidArgument("not a report language (en|fr): " + Quoted(value));
+  return ParseText(key, value, config);
+}
+
 Status ParseBool(const Key& key, std::string_view value, Config* config) {
   static const struct {
     const char* text;
@@ -375,6 +381,10 @@ const Key kKeys[] = {
     Int("store", "keep_applied_bodies", &Config::keep_applied_bodies, 0, 36500,
         "Days the raw body of an applied webhook is kept (for `freenahi inbox replay`); then\n"
         "only its inbox row stays. 0: deleted once applied. Failed items keep theirs."),
+    Text("report", "lang", &Config::report_lang,
+         "Language of `freenahi report`: en (\"€1,234.56\", \"14 Mar 2024\") or fr\n"
+         "(\"1 234,56 €\", \"14 mars 2024\").",
+         ParseReportLang),
     Key{"log", "level", "Log level: error, warn, info or debug.", ParseLevel, FormatLevel},
 };
 constexpr size_t kNumKeys = sizeof(kKeys) / sizeof(kKeys[0]);

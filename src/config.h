@@ -55,6 +55,9 @@ struct Config {
   std::string database = "/var/lib/freenahi/freenahi.db";
   int64_t keep_applied_bodies = 30;  // days an applied webhook body is kept; 0: deleted at once
 
+  // [report]
+  std::string report_lang = "en";  // `freenahi report`: en or fr (dates and amounts)
+
   // [log]
   LogLevel log_level = LogLevel::kInfo;
 

@@ -42,7 +42,8 @@ std::vector<std::string> JournalAccountNames(const std::vector<AccountView>& acc
                                              bool beancount);
 // Text on one line: control characters → spaces, runs of spaces → one, trimmed.
 std::string Flatten(const std::string& text);
-// The best one-line description: wording, else simplified, else original wording.
+// The best one-line description: the user's wording, else the bank's wording, else simplified,
+// else original wording.
 std::string Describe(const TransactionView& t);
 
 std::unique_ptr<ExportWriter> MakeCsvExport(FILE* out);

@@ -2,6 +2,7 @@
 // Plain-text accounting journals: ledger/hledger and beancount. One entry per transaction, the
 // bank account against Expenses:Uncategorized or Income:Uncategorized (left to balance), the
 // Powens id as the entry's code/metadata, pending marked "!", booked "*".
+#include <cctype>
 #include <map>
 
 #include "export.h"
@@ -26,6 +27,16 @@ std::string BeancountCurrency(const std::string& code) {
   }
   if (out.empty() || out[0] < 'A' || out[0] > 'Z') out = "C" + out;
   if (out.back() == '-') out += 'X';
+  return out;
+}
+
+// Beancount tags: [A-Za-z0-9-_/.]; anything else becomes '-'.
+std::string BeancountTag(const std::string& tag) {
+  std::string out;
+  for (char c : tag) {
+    bool ok = isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '/' || c == '.';
+    out += ok ? c : '-';
+  }
   return out;
 }
 
@@ -73,13 +84,19 @@ class JournalExport : public ExportWriter {
     const std::string id = std::to_string(t.id);
     line_ = "\n" + t.date + " " + flag + " ";
     if (beancount_) {
-      line_ += BeancountString(Describe(t)) + (t.deleted ? " #deleted" : "") + "\n  id: \"" + id + "\"\n";
+      line_ += BeancountString(Describe(t)) + (t.deleted ? " #deleted" : "");
+      for (const std::string& tag : t.tags) line_ += " #" + BeancountTag(tag);
+      line_ += "\n  id: \"" + id + "\"\n";
+      if (!t.note.empty()) line_ += "  note: " + BeancountString(t.note) + "\n";
     } else {
       std::string payee = Describe(t);
       for (char& c : payee)
         if (c == ';') c = ',';
       line_ += "(" + id + ") " + payee + "\n";
       if (t.deleted) line_ += "    ; deleted at the bank\n";
+      if (!t.note.empty()) line_ += "    ; " + Flatten(t.note) + "\n";
+      // One "; tag:" line per tag: a tag for hledger, a valueless metadata key for ledger.
+      for (const std::string& tag : t.tags) line_ += "    ; " + tag + ":\n";
     }
     const char* indent = beancount_ ? "  " : "    ";
     line_ += indent + names_[t.account_id] + "  " + amount + "\n" + indent + other + "\n";

@@ -11,6 +11,12 @@
 namespace freenahi {
 namespace {
 
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const std::string& tag : tags) out += (out.empty() ? "" : " ") + tag;
+  return out;
+}
+
 class CsvExport : public ExportWriter {
  public:
   explicit CsvExport(FILE* out) : out_(out) {}
@@ -18,13 +24,15 @@ class CsvExport : public ExportWriter {
     csv_ = std::make_unique<CsvWriter>(
         out_, std::vector<std::string>{"id", "date", "value_date", "account_id", "account", "bank",
                                        "amount", "currency", "type", "wording", "original_wording",
-                                       "counterparty", "status", "categories"});
+                                       "counterparty", "status", "categories", "category",
+                                       "local_wording", "note", "tags", "pinned"});
   }
   void Transaction(const TransactionView& t) override {
     csv_->Row({std::to_string(t.id), t.date, t.vdate.value_or(""), std::to_string(t.account_id),
                t.account_name, t.bank, MoneyNumber(t.value_minor, t.currency), t.currency.code,
                t.type, t.wording, t.original_wording, t.counterparty,
-               t.deleted ? "deleted" : t.coming ? "pending" : "booked", t.categories});
+               t.deleted ? "deleted" : t.coming ? "pending" : "booked", t.categories, t.category,
+               t.local_wording, t.note, JoinTags(t.tags), t.pinned ? "1" : "0"});
   }
   void End() override {}
 
@@ -74,6 +82,14 @@ class JsonExport : public ExportWriter {
     w_.Field("pending", t.coming);
     w_.Field("deleted", t.deleted.has_value());
     w_.Field("categories", t.categories);
+    w_.Field("category", t.category);
+    w_.Field("local_wording", t.local_wording);
+    w_.Field("note", t.note);
+    w_.Key("tags");
+    w_.BeginArray();
+    for (const std::string& tag : t.tags) w_.String(tag);
+    w_.EndArray();
+    w_.Field("pinned", t.pinned);
     w_.EndObject();
     if (ndjson_) w_.EndDocument();
   }
@@ -157,7 +173,7 @@ std::string Flatten(const std::string& text) {
 }
 
 std::string Describe(const TransactionView& t) {
-  for (const std::string* s : {&t.wording, &t.simplified_wording, &t.original_wording}) {
+  for (const std::string* s : {&t.local_wording, &t.wording, &t.simplified_wording, &t.original_wording}) {
     std::string flat = Flatten(*s);
     if (!flat.empty()) return flat;
   }

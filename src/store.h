@@ -213,7 +213,8 @@ class Store {
   // True when transactions have a full-text index (FTS5 compiled in and the index built);
   // otherwise search falls back to a slower scan with the same results. store_query.cc.
   bool HasFullTextSearch();
-  // The open connection, for the read-side query files (store_query*.cc) only.
+  // The open connection, for the query files beside store.cc (store_query*.cc, store_assets.cc,
+  // store_notes.cc) only.
   sqlite3* raw_handle() const;
 
   // Copies the WAL into the database (passive: never waits for readers) and trims the WAL file.

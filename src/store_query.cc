@@ -3,6 +3,7 @@
 // accounts, the transaction walk and its per-currency sums. Summaries and balances are in
 // store_query_summary.cc. Statements are prepared per call: the CLI runs one query per process.
 #include "store_query.h"
+#include "store_notes.h"
 
 #include <sqlite3.h>
 
@@ -74,16 +75,23 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
       if (!match.empty()) match += ' ';
       match += "\"" + token + "\"*";
     }
-    where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)");
+    // The user's notes, wordings and tags match too (store_notes.h).
+    where.Add("(t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?) OR " +
+              AnnotationSearchSql(filter.search_tokens.size()) + ")");
     where.values.emplace_back(match);
+    for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
     return where;
   }
   // Same tokens, same prefix rule, on the folded text: " tok" at a token start.
-  for (const std::string& token : filter.search_tokens) {
-    where.Add(
-        "freenahi_fold(t.wording || ' ' || t.original_wording || ' ' || t.simplified_wording || "
-        "' ' || coalesce(t.counterparty_label, '')) LIKE ?");
-    where.values.emplace_back("% " + token + "%");
+  std::string bank;
+  for (size_t i = 0; i < filter.search_tokens.size(); ++i) {
+    bank += i ? " AND " : "";
+    bank += "freenahi_fold(t.wording || ' ' || t.original_wording || ' ' || t.simplified_wording || "
+            "' ' || coalesce(t.counterparty_label, '')) LIKE ?";
+  }
+  where.Add("((" + bank + ") OR " + AnnotationSearchSql(filter.search_tokens.size()) + ")");
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
   }
   return where;
 }

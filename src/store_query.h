@@ -65,6 +65,10 @@ struct TransactionView {
   std::string categories;    // "parent/code;parent/code"
   bool coming = false;
   std::optional<UnixSeconds> deleted, last_update;
+  // The user's own, set by Annotator::Fill (annotate.h) after the query; empty otherwise.
+  bool pinned = false;
+  std::string local_wording, note, category;  // local_wording: shown instead of the bank's
+  std::vector<std::string> tags;
 };
 
 // Calls `row` for each matching transaction in `order`, skipping `offset` and stopping after

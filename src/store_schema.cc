@@ -213,6 +213,31 @@ CREATE TABLE pulls (
   error TEXT                  -- one line, never a token
 );
 )sql",
+    // v6 (assets): the user's own notes and category rules. Keyed by the Powens transaction id
+    // with no foreign key and never written by a payload, so no sync (webhook or pull) can touch
+    // them, and a note may outlive a transaction Powens re-sends under the same id.
+    R"sql(
+CREATE TABLE annotations (
+  transaction_id INTEGER PRIMARY KEY,
+  pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+  note TEXT,     -- free text; NULL = none
+  wording TEXT,  -- the user's wording shown instead of the bank's; NULL = the bank's
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE annotation_tags (
+  transaction_id INTEGER NOT NULL,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (transaction_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX annotation_tags_by_tag ON annotation_tags (tag);
+CREATE TABLE category_rules (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('match', 'regex')),
+  pattern TEXT NOT NULL,
+  category TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql",
 };
 
 bool IsTransient(int rc) {

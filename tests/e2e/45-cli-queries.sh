@@ -49,26 +49,26 @@ EOF
 
 out transactions
 expect_out "transactions table, newest first, total" <<'EOF'
-DATE        ACCOUNT               AMOUNT  STATUS   DESCRIPTION
-2024-03-15  Compte de dépôt   -42.90 EUR  pending  LIBRAIRIE DU PARC
-2024-03-12  Compte de dépôt  2450.00 EUR           ACME INDUSTRIES SAS
-2024-03-11  Compte de dépôt   -18.50 EUR           BOOKSHOP LONDON
-2024-03-05  Livret A          200.00 EUR           VIR EPARGNE DEPUIS COMPTE DE DEPOT
-2024-03-05  Compte de dépôt   -64.99 EUR           ENERGIE EXEMPLE SA
-2023-12-31  Livret A           61.50 EUR           INTERETS ANNUELS 2023
--------------------------------------------------------------------------------------
+DATE        ACCOUNT               AMOUNT  STATUS   CATEGORY       DESCRIPTION
+2024-03-15  Compte de dépôt   -42.90 EUR  pending  uncategorized  LIBRAIRIE DU PARC
+2024-03-12  Compte de dépôt  2450.00 EUR           salary         ACME INDUSTRIES SAS
+2024-03-11  Compte de dépôt   -18.50 EUR           uncategorized  BOOKSHOP LONDON
+2024-03-05  Livret A          200.00 EUR           uncategorized  VIR EPARGNE DEPUIS COMPTE DE DEPOT
+2024-03-05  Compte de dépôt   -64.99 EUR           uncategorized  ENERGIE EXEMPLE SA
+2023-12-31  Livret A           61.50 EUR           uncategorized  INTERETS ANNUELS 2023
+----------------------------------------------------------------------------------------------------
 total       6 transactions   2585.11 EUR
 EOF
 out transactions --json --limit 2
 expect_out "transactions --json: one document, totals over every match" <<'EOF'
-{"transactions":[{"id":90001,"account_id":2881,"account":"Compte de dépôt","date":"2024-03-15","datetime":null,"value":"-42.90","currency":"EUR","type":"card","wording":"LIBRAIRIE DU PARC","original_wording":"CARTE X4821 13/03 LIBRAIRIE DU PARC","counterparty":"","coming":true,"deleted":null,"categories":""},{"id":90002,"account_id":2881,"account":"Compte de dépôt","date":"2024-03-12","datetime":null,"value":"2450.00","currency":"EUR","type":"transfer","wording":"ACME INDUSTRIES SAS","original_wording":"VIR SEPA RECU /DE ACME INDUSTRIES SAS /MOTIF SALAIRE MARS 2024 /REF 2024031200087","counterparty":"ACME INDUSTRIES SAS","coming":false,"deleted":null,"categories":"income/salary"}],"totals":[{"currency":"EUR","total":"2585.11","count":6}]}
+{"transactions":[{"id":90001,"account_id":2881,"account":"Compte de dépôt","date":"2024-03-15","datetime":null,"value":"-42.90","currency":"EUR","type":"card","wording":"LIBRAIRIE DU PARC","original_wording":"CARTE X4821 13/03 LIBRAIRIE DU PARC","counterparty":"","coming":true,"deleted":null,"categories":"","category":"uncategorized","local_wording":"","note":"","tags":[],"pinned":false},{"id":90002,"account_id":2881,"account":"Compte de dépôt","date":"2024-03-12","datetime":null,"value":"2450.00","currency":"EUR","type":"transfer","wording":"ACME INDUSTRIES SAS","original_wording":"VIR SEPA RECU /DE ACME INDUSTRIES SAS /MOTIF SALAIRE MARS 2024 /REF 2024031200087","counterparty":"ACME INDUSTRIES SAS","coming":false,"deleted":null,"categories":"income/salary","category":"salary","local_wording":"","note":"","tags":[],"pinned":false}],"totals":[{"currency":"EUR","total":"2585.11","count":6}]}
 EOF
 out transactions --csv --limit 2
 OUT=$(printf '%s' "$OUT" | tr -d '\r')
 expect_out "transactions --csv" <<'EOF'
-id,date,account_id,account,amount,currency,type,wording,original_wording,counterparty,status,deleted
-90001,2024-03-15,2881,Compte de dépôt,-42.90,EUR,card,LIBRAIRIE DU PARC,CARTE X4821 13/03 LIBRAIRIE DU PARC,,pending,
-90002,2024-03-12,2881,Compte de dépôt,2450.00,EUR,transfer,ACME INDUSTRIES SAS,VIR SEPA RECU /DE ACME INDUSTRIES SAS /MOTIF SALAIRE MARS 2024 /REF 2024031200087,ACME INDUSTRIES SAS,booked,
+id,date,account_id,account,amount,currency,type,wording,original_wording,counterparty,status,deleted,category,local_wording,note,tags,pinned
+90001,2024-03-15,2881,Compte de dépôt,-42.90,EUR,card,LIBRAIRIE DU PARC,CARTE X4821 13/03 LIBRAIRIE DU PARC,,pending,,uncategorized,,,,0
+90002,2024-03-12,2881,Compte de dépôt,2450.00,EUR,transfer,ACME INDUSTRIES SAS,VIR SEPA RECU /DE ACME INDUSTRIES SAS /MOTIF SALAIRE MARS 2024 /REF 2024031200087,ACME INDUSTRIES SAS,booked,,salary,,,,0
 EOF
 out transactions --limit 2 --offset 1
 expect_match "limit/offset say how many are hidden" "^2 of 6 shown" "$(printf '%s\n' "$OUT" | tail -1)"

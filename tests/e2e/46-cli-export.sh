@@ -46,7 +46,7 @@ QIF=$(perl -MFinance::QIF -e '
   while (my $r = $q->next) { next unless exists $r->{transaction}; $n++; $sum += $r->{transaction} * 100 }
   printf "%d %d\n", $n, $sum' "$WORK/out.qif") || fail "Finance::QIF could not read the QIF"
 expect_eq "Finance::QIF reads 5 transactions summing to 2628.01" "5 262801" "$QIF"
-expect_eq "Python's csv reads 6 rows of 14 fields" "6 14" "$(python3 -c '
+expect_eq "Python's csv reads 6 rows of 19 fields" "6 19" "$(python3 -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 print(len(rows) - 1, len(set(len(r) for r in rows[1:])) == 1 and len(rows[1]))' "$WORK/out.csv")"

@@ -41,7 +41,7 @@ expect_error "unknown account id" 1 \
   "no account matches '999': give an id or part of a name from \`freenahi accounts --all\`" \
   export "${C[@]}" --format csv --account 999
 expect_error "bad --limit" 2 "--limit 'ten': expected a number of rows (0: all)" transactions "${C[@]}" --limit ten
-expect_error "bad --by" 2 "--by 'day': expected week, month or year" summary "${C[@]}" --by day
+expect_error "bad --by" 2 "--by 'day': expected week, month, year or category" summary "${C[@]}" --by day
 expect_error "bad --top" 2 "--top '-1': expected a number" summary "${C[@]}" --top -1
 expect_error "bad --format" 2 "--format 'xls': expected csv, json, ndjson, ledger, beancount, ofx or qif" export "${C[@]}" --format xls
 expect_error "no --format" 2 "--format is needed: csv, json, ndjson, ledger, beancount, ofx or qif" export "${C[@]}" -o "$WORK/x"
