@@ -8,6 +8,7 @@
 #include <map>
 
 #include "decimal.h"
+#include "paris_time.h"
 
 namespace freenahi {
 namespace {
@@ -40,15 +41,6 @@ constexpr TypeClass kTypeClasses[] = {
 
 size_t Index(AssetClass c) { return static_cast<size_t>(c); }
 
-// Howard Hinnant's days_from_civil / civil_from_days (public-domain algorithms).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 int DaysInMonth(int64_t y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -122,20 +114,7 @@ int64_t DayNumber(const std::string& day) {
   return DaysFromCivil(y, m, d);
 }
 
-std::string DayText(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  char text[48];
-  snprintf(text, sizeof(text), "%04lld-%02d-%02d", static_cast<long long>(y), m, d);
-  return text;
-}
+std::string DayText(int64_t z) { return DateFromDays(z); }
 
 std::optional<Period> PeriodFromName(const std::string& name) {
   if (name == "month") return Period::kMonth;

@@ -10,36 +10,13 @@
 
 #include "money.h"
 #include "paris_time.h"
+#include "paris_time.h"
 #include "store.h"
 #include "text_fold.h"
 
 namespace freenahi {
 namespace {
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), and back.
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-std::string CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  char text[32];
-  snprintf(text, sizeof text, "%04lld-%02d-%02d", static_cast<long long>(y), m, d);
-  return text;
-}
 
 int DaysInMonth(int64_t y, int m) {
   return static_cast<int>(DaysFromCivil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
@@ -59,15 +36,15 @@ std::optional<std::string> RelativeDate(const std::string& text, const std::stri
   const int64_t y = std::stoll(today.substr(0, 4));
   const int m = std::stoi(today.substr(5, 2)), d = std::stoi(today.substr(8, 2));
   switch (text.back()) {
-    case 'd': return CivilFromDays(DaysFromCivil(y, m, d) - n);
-    case 'w': return CivilFromDays(DaysFromCivil(y, m, d) - 7 * n);
+    case 'd': return DateFromDays(DaysFromCivil(y, m, d) - n);
+    case 'w': return DateFromDays(DaysFromCivil(y, m, d) - 7 * n);
     case 'm':
     case 'y': {
       int64_t months = y * 12 + (m - 1) - (text.back() == 'm' ? n : 12 * n);
       int64_t ny = months / 12;
       int nm = static_cast<int>(months % 12) + 1;
       int nd = std::min(d, DaysInMonth(ny, nm));
-      return CivilFromDays(DaysFromCivil(ny, nm, nd));
+      return DateFromDays(DaysFromCivil(ny, nm, nd));
     }
   }
   return std::nullopt;
@@ -114,7 +91,7 @@ Result<std::string> ParseDateBound(const std::string& flag, const std::string& t
     const int64_t y = std::stoll(text.substr(0, 4));
     const int m = std::stoi(text.substr(5));
     if (m < 1 || m > 12) return BadValue(flag, text, forms);
-    return CivilFromDays(DaysFromCivil(y, m, upper ? DaysInMonth(y, m) : 1));
+    return DateFromDays(DaysFromCivil(y, m, upper ? DaysInMonth(y, m) : 1));
   }
   if (text.size() == 4 && AllDigits(text)) return text + (upper ? "-12-31" : "-01-01");
   if (std::optional<std::string> relative = RelativeDate(text, today)) return *relative;

@@ -27,6 +27,11 @@ std::string FormatUtc(UnixSeconds t);
 std::string FormatParis(UnixSeconds t);
 std::string ParisDate(UnixSeconds t);
 
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil), and
+// back to "YYYY-MM-DD": the one calendar arithmetic every module uses.
+int64_t DaysFromCivil(int64_t y, int m, int d);
+std::string DateFromDays(int64_t days);
+
 // True for a valid "YYYY-MM-DD" calendar date.
 bool IsIsoDate(std::string_view text);
 

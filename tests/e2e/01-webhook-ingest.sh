@@ -27,7 +27,7 @@ expect_match "CLI JSON has the exact pending amount" '"id":90001,"account_id":28
 expect_match "CLI JSON marks it pending" '"id":90001[^}]*"coming":true' "$json"
 expect_match "newest first" '^\{"transactions":\[\{"id":90001' "$json"
 table=$("$FREENAHI_BIN" transactions --config "$CONFIG")
-expect_match "CLI table shows the salary" "2024-03-12 +Compte de dépôt +2450.00 EUR +ACME INDUSTRIES SAS" "$table"
+expect_match "CLI table shows the salary" "2024-03-12 +Compte de dépôt +2450.00 EUR +salary +ACME INDUSTRIES SAS" "$table"
 expect_eq "--account and --limit" "1" "$("$FREENAHI_BIN" transactions --config "$CONFIG" --account 2882 --limit 1 --json | grep -o '"id":' | wc -l)"
 expect_match "accounts --json" '"id":2881,.*"balance":"1523.47","coming":"-42.90"' "$("$FREENAHI_BIN" accounts --config "$CONFIG" --json)"
 

@@ -75,6 +75,13 @@ pass "a pull after the webhook changes nothing"
 # The second pull of A asks only for what changed since the mark.
 MARK=$(sql "SELECT high_water FROM pulls")
 expect_eq "the mark is the newest last_update seen" "2024-03-14 08:02:03" "$MARK"
+# The user's own notes on the transaction the bank is about to change (issue 12): a pull that
+# rewrites the row must leave them alone.
+for args in "pin 90001" "note 90001 reimbursed-by-Ana" "rename 90001 Books" "tag 90001 family gifts"; do
+  # shellcheck disable=SC2086
+  run_cli tx $args --config "$CONFIG_A"
+  expect_eq "tx $args" "0" "$RC"
+done
 fake_set '{"update_transactions": {"90001": {"wording": "LIBRAIRIE DU PARC (corrected)", "last_update": "2024-03-15 10:00:00"}}}'
 : > "$FAKE_LOG"
 run_cli pull --config "$CONFIG_A"
@@ -88,6 +95,13 @@ expect_match "last_update sent" "last_update=2024-03-14%2008%3A02%3A03" "$QUERIE
 expect_eq "only the changed rows: 3, two pages" "2" "$(calls /2.0/users/me/transactions GET)"
 expect_eq "the change landed" "LIBRAIRIE DU PARC (corrected)" "$(sql "SELECT wording FROM transactions WHERE id = 90001")"
 expect_eq "the mark moved" "2024-03-15 10:00:00" "$(sql "SELECT high_water FROM pulls")"
+expect_eq "notes survive the pull" "1|reimbursed-by-Ana|Books" \
+  "$(sql "SELECT pinned, note, wording FROM annotations WHERE transaction_id = 90001")"
+expect_eq "tags survive the pull" "family gifts" \
+  "$(sql "SELECT group_concat(tag, ' ') FROM (SELECT tag FROM annotation_tags WHERE transaction_id = 90001 ORDER BY tag)")"
+run_cli transactions --config "$CONFIG_A" --search reimbursed --json
+expect_match "the note is searchable" '"id":90001,' "$OUT"
+expect_match "the local wording is kept beside the bank's new one" '"wording":"LIBRAIRIE DU PARC .corrected.".*"local_wording":"Books"' "$OUT"
 run_cli pull --config "$CONFIG_A" --full
 expect_eq "--full" "0" "$RC"
 no_secrets_in "$WORK/outputs.log" "$WORK/daemon.log" "$FAKE_LOG"

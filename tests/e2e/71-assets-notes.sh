@@ -113,5 +113,5 @@ expect_match "rule removed: back to uncategorized" '"category":"uncategorized"' 
 run rule rm 1
 expect_eq "removing twice exits 1" 1 "$RC"
 expect_eq "integrity after all of it" "ok" "$(sql 'PRAGMA integrity_check')"
-echo "note: 'a pull changing the same transactions' is not tested here: powens-cli's pull is not on main yet"
+# A pull that changes the same transaction is tests/e2e/27-powens-pull.sh (notes survive it).
 finish
