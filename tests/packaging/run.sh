@@ -37,6 +37,10 @@ if [ "${1:-}" != --no-deb ]; then
   step "test: .deb under systemd in a VM" tests/packaging/deb-vm.sh
   step "package-deb amd64 --suite trixie" scripts/package-deb.sh amd64 --suite trixie
   step "test: trixie .deb under systemd in a VM" tests/packaging/deb-vm.sh trixie
-  step "README's test.sh + run.sh in a fresh trixie root" tests/packaging/trixie-readme.sh
+  # 15-40 min on 2 cores and not yet run end to end with the whole merged suite: opt-in until it
+  # has been (FREENAHI_CI_TRIXIE_README=1).
+  if [ "${FREENAHI_CI_TRIXIE_README:-0}" = 1 ]; then
+    step "README's test.sh + run.sh in a fresh trixie root" tests/packaging/trixie-readme.sh
+  fi
 fi
 printf "\npackaging steps:\n$times"
