@@ -4,6 +4,7 @@
 // one line starting "host:port: "; request headers and bodies never reach an error or a log.
 #include "http_client.h"
 
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -113,13 +114,27 @@ Status Exchange::ConnError(const Conn& conn) const {
   return Error(certificate ? Status::Code::kIOError : Status::Code::kUnavailable, text);
 }
 
+// "localhost" and "*.localhost" are the loopback address (RFC 6761 §6.3), as curl treats them,
+// even where /etc/hosts is missing (a bare chroot, a minimal router image). The certificate is
+// still checked against the name given.
+std::string ResolvableHost(const std::string& host) {
+  std::string lower = host;
+  for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  const std::string suffix = ".localhost";
+  bool loopback = lower == "localhost" ||
+                  (lower.size() > suffix.size() &&
+                   lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0);
+  return loopback ? "127.0.0.1" : host;
+}
+
 Result<UniqueFd> Exchange::Connect(const HttpsUrl& url) {
   addrinfo hints = {};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  int rc = ::getaddrinfo(url.host.c_str(), std::to_string(url.port).c_str(), &hints, &found);
+  int rc = ::getaddrinfo(ResolvableHost(url.host).c_str(), std::to_string(url.port).c_str(), &hints,
+                         &found);
   if (rc != 0) return Error(Status::Code::kUnavailable, std::string("cannot resolve: ") + gai_strerror(rc));
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, freeaddrinfo);
   Status last = Error(Status::Code::kUnavailable, "connect: no address");

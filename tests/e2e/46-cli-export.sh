@@ -24,14 +24,14 @@ out export --format ledger
 expect_eq "stdout export equals the -o file" "$(cat "$WORK/out.ledger")" "$OUT"
 
 # The real tools.
-hledger -f "$WORK/out.ledger" check > "$WORK/tool.log" 2>&1 || { cat "$WORK/tool.log" >&2; fail "hledger check refused the journal"; }
+LC_ALL=C.UTF-8 hledger -f "$WORK/out.ledger" check > "$WORK/tool.log" 2>&1 || { cat "$WORK/tool.log" >&2; fail "hledger check refused the journal"; }
 pass "hledger check accepts the journal"
-hledger -f "$WORK/out.ledger" check accounts commodities > "$WORK/tool.log" 2>&1 || { cat "$WORK/tool.log" >&2; fail "hledger strict checks"; }
+LC_ALL=C.UTF-8 hledger -f "$WORK/out.ledger" check accounts commodities > "$WORK/tool.log" 2>&1 || { cat "$WORK/tool.log" >&2; fail "hledger strict checks"; }
 pass "hledger check accounts commodities (every account and commodity declared)"
 expect_eq "hledger print keeps the pending flag and the id" "2024-03-15 ! (90001) LIBRAIRIE DU PARC" \
-  "$(hledger -f "$WORK/out.ledger" print | grep 90001)"
+  "$(LC_ALL=C.UTF-8 hledger -f "$WORK/out.ledger" print | grep 90001)"
 expect_match "hledger balance of the checking account" "2323.61 EUR +Assets:Connecteur de test:Compte de dépôt" \
-  "$(hledger -f "$WORK/out.ledger" bal --flat Assets)"
+  "$(LC_ALL=C.UTF-8 hledger -f "$WORK/out.ledger" bal --flat Assets)"
 LEDGER_BAL=$(ledger -f "$WORK/out.ledger" bal 2>&1) || fail "ledger refused the journal: $LEDGER_BAL"
 expect_match "ledger bal totals the assets" "2585.11 EUR +Assets:Connecteur de test" "$LEDGER_BAL"
 bean-check "$WORK/out.beancount" > "$WORK/tool.log" 2>&1 || { cat "$WORK/tool.log" >&2; fail "bean-check refused the file"; }

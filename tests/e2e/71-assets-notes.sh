@@ -70,9 +70,9 @@ must export --format csv
 expect_match "csv: category, wording, note, tags, pinned columns" ',uncategorized,Livres pour Léa,"birthday, paid back by Ana",family gifts,1' "$(printf '%s' "$OUT" | tr -d '\r')"
 if command -v hledger > /dev/null; then
   run export --format ledger -o "$WORK/notes.journal"
-  hledger -f "$WORK/notes.journal" check > /dev/null 2>&1 || fail "hledger rejects the journal with notes and tags"
+  LC_ALL=C.UTF-8 hledger -f "$WORK/notes.journal" check > /dev/null 2>&1 || fail "hledger rejects the journal with notes and tags"
   pass "hledger accepts the journal with notes and tags"
-  expect_eq "hledger reads the tags" "family gifts work" "$(hledger -f "$WORK/notes.journal" tags | sort | tr '\n' ' ' | sed 's/ $//')"
+  expect_eq "hledger reads the tags" "family gifts work" "$(LC_ALL=C.UTF-8 hledger -f "$WORK/notes.journal" tags | sort | tr '\n' ' ' | sed 's/ $//')"
 fi
 if command -v bean-check > /dev/null; then
   run export --format beancount -o "$WORK/notes.bean"
