@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -89,7 +90,31 @@ Result<std::unique_ptr<Subprocess>> Subprocess::Start(EventLoop* loop, Subproces
   return process;
 }
 
+// Whether execvp would find `program`: a path is checked as given, a bare name along $PATH.
+// posix_spawnp reports a missing program itself only where the C library can see exec fail
+// before it returns (glibc's CLONE_VFORK); elsewhere (qemu-user, some libcs) the child would
+// just exit 127. Checking first gives the same one-line error everywhere.
+static Status CheckRunnable(const std::string& program) {
+  auto runnable = [](const std::string& path) { return ::access(path.c_str(), X_OK) == 0; };
+  if (program.find('/') != std::string::npos) {
+    if (runnable(program)) return Status::Ok();
+    return Status::NotFound(program + ": " + strerror(errno));
+  }
+  const char* path_env = getenv("PATH");
+  std::string path = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(start, end - start);
+    if (runnable((dir.empty() ? "." : dir) + "/" + program)) return Status::Ok();
+    start = end + 1;
+  }
+  return Status::NotFound(program + ": " + strerror(ENOENT));
+}
+
 Status Subprocess::Spawn() {
+  FREENAHI_RETURN_IF_ERROR(CheckRunnable(spec_.argv[0]));
   int in[2], out[2], err[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0)
     return Status::IOError(std::string("socketpair: ") + strerror(errno));
