@@ -185,10 +185,12 @@ chmod 0644 "$root/usr/share/doc/freenahi/changelog.Debian.gz"
 size_kib=$(du -k -s --apparent-size "$root" | cut -f1)
 # bookworm names (trixie's differ: libmbedtls21 ...). Versions as dpkg-shlibdeps computes them
 # for this binary on bookworm (tests/packaging/deb.sh checks that on amd64).
-depends="libc6 (>= 2.34), libgcc-s1 (>= 3.0), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)"
 # libqrencode is optional at build time (QR codes in `freenahi connect`): depend on it only when
 # the binary was linked with it.
-if readelf -d "$bin" 2> /dev/null | grep -q 'libqrencode\.so'; then depends="$depends, libqrencode4 (>= 4.0.0)"; fi
+qrencode=""
+if readelf -d "$bin" 2> /dev/null | grep -q 'libqrencode\.so'; then qrencode="libqrencode4 (>= 3.2.0), "; fi
+# What dpkg-shlibdeps says on bookworm (tests/packaging/deb.sh checks it), sorted as it sorts.
+depends="libc6 (>= 2.34), libgcc-s1 (>= 7), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), ${qrencode}libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)"
 if [ "$suite" = trixie ]; then
   # Computed in the trixie root from the binary itself, so names and versions are trixie's.
   [ -d "$troot/usr/bin" ] || { echo "package-deb: no trixie build root in $troot (run without --no-build)" >&2; exit 1; }
