@@ -14,6 +14,7 @@
 
 #include "hooks.h"
 #include "log.h"
+#include "report.h"  // HtmlEscape
 #include "subprocess.h"
 
 namespace freenahi {
@@ -49,20 +50,6 @@ std::string RegexEscape(const std::string& text) {
   return out;
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string JsonEscape(const std::string& text) {
   std::string out;
