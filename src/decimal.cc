@@ -1,59 +1,66 @@
 // SPDX-License-Identifier: MIT
-// Decimal texts as 128-bit scaled integers: enough for any quantity × price a bank reports
-// (38 digits) and checked against overflow all the same.
+// Decimal texts as scaled integers of up to 18 digits each, multiplied into 128 bits
+// (wide_math.h): enough for any quantity × price a bank reports, checked against overflow.
 #include "decimal.h"
 
 #include <cstdlib>
 
 #include "money.h"
+#include "wide_math.h"
 
 namespace freenahi {
 namespace {
 
-using Int128 = __int128;
-constexpr int kMaxDigits = 36;  // of the product: stays below 2^127 ≈ 1.7e38
+constexpr int kMaxDigits = 18;  // per operand: below 2^63, and the product stays below 2^127
 
 struct Scaled {
-  Int128 units = 0;  // value = units / 10^scale
+  uint64_t magnitude = 0;  // value = ±magnitude / 10^scale
+  bool negative = false;
   int scale = 0;
-  int digits = 0;  // significant digits in units
+  int digits = 0;  // significant digits in magnitude
 };
 
 Result<Scaled> ParseScaled(std::string_view text) {
   Result<std::string> plain = NormalizeDecimal(text);  // no exponent, no trailing zeros
   if (!plain.ok()) return plain.status();
   Scaled out;
-  bool negative = false, fraction = false;
+  bool fraction = false;
   for (char c : *plain) {
     if (c == '-') {
-      negative = true;
+      out.negative = true;
     } else if (c == '.') {
       fraction = true;
     } else {
-      if (out.digits >= kMaxDigits / 2) {
+      if (out.digits >= kMaxDigits) {
         return Status::InvalidArgument("too many digits: '" + std::string(text) + "'");
       }
-      out.units = out.units * 10 + (c - '0');
-      if (out.units != 0) ++out.digits;
+      out.magnitude = out.magnitude * 10 + static_cast<uint64_t>(c - '0');
+      if (out.magnitude != 0) ++out.digits;
       if (fraction) ++out.scale;
     }
   }
-  if (negative) out.units = -out.units;
   return out;
 }
 
-Int128 Pow10(int n) {
-  Int128 p = 1;
+uint64_t Pow10(int n) {
+  uint64_t p = 1;
   while (n-- > 0) p *= 10;
   return p;
 }
 
-// n / d rounded half away from zero. REQUIRES: d > 0.
-Int128 DivideRounded(Int128 n, Int128 d) {
-  Int128 q = n / d, r = n % d;
-  if (r < 0) r = -r;
-  if (2 * r >= d) q += n < 0 ? -1 : 1;
-  return q;
+// n / 10^places, rounded half away from zero (on a magnitude: half up). The first digit
+// dropped decides: what follows it is less than one unit of that digit.
+Uint128 DropDecimalPlaces(Uint128 n, int places) {
+  uint64_t dropped = 0;
+  for (int i = 0; i < places; ++i) n = DivideWide(n, 10, &dropped);
+  if (places > 0 && dropped >= 5 && ++n.lo == 0) ++n.hi;
+  return n;
+}
+
+Result<int64_t> Signed(Uint128 magnitude, bool negative, const Status& too_large) {
+  if (!magnitude.FitsIn64() || magnitude.lo > static_cast<uint64_t>(INT64_MAX)) return too_large;
+  int64_t v = static_cast<int64_t>(magnitude.lo);
+  return negative ? -v : v;
 }
 
 }  // namespace
@@ -63,28 +70,26 @@ Result<int64_t> MultiplyToMinor(std::string_view a, std::string_view b, int prec
   if (!x.ok()) return x.status();
   Result<Scaled> y = ParseScaled(b);
   if (!y.ok()) return y.status();
-  Int128 product = x->units * y->units;
+  Uint128 product = MultiplyWide(x->magnitude, y->magnitude);
+  bool negative = x->negative != y->negative;
   int scale = x->scale + y->scale;
   Status too_large =
       Status::InvalidArgument(std::string(a) + " × " + std::string(b) + ": too large");
-  Int128 minor;
-  if (scale >= precision) {
-    minor = DivideRounded(product, Pow10(scale - precision));
-  } else {
-    Int128 factor = Pow10(precision - scale);  // ≤ 10^18: precision is at most 18
-    if (product > INT64_MAX || product < INT64_MIN) return too_large;
-    minor = product * factor;
-  }
-  if (minor > INT64_MAX || minor < INT64_MIN) return too_large;
-  return static_cast<int64_t>(minor);
+  if (scale >= precision) return Signed(DropDecimalPlaces(product, scale - precision), negative, too_large);
+  if (!product.FitsIn64()) return too_large;
+  // ≤ 10^18: precision is at most 18
+  return Signed(MultiplyWide(product.lo, Pow10(precision - scale)), negative, too_large);
 }
 
 std::optional<int64_t> RatioBasisPoints(int64_t part, int64_t whole) {
   if (whole == 0) return std::nullopt;
-  Int128 n = static_cast<Int128>(part) * 10000;
-  Int128 d = whole;
-  if (d < 0) n = -n, d = -d;
-  return static_cast<int64_t>(DivideRounded(n, d));
+  uint64_t divisor = Magnitude(whole), remainder = 0;
+  Uint128 q = DivideWide(MultiplyWide(Magnitude(part), 10000), divisor, &remainder);
+  // remainder < divisor ≤ 2^63: doubling it cannot overflow.
+  if (2 * remainder >= divisor && ++q.lo == 0) ++q.hi;
+  Result<int64_t> v = Signed(q, (part < 0) != (whole < 0), Status::InvalidArgument(""));
+  if (!v.ok()) return std::nullopt;
+  return *v;
 }
 
 std::string FormatBasisPoints(int64_t basis_points) {

@@ -20,7 +20,7 @@ namespace freenahi {
 Result<int64_t> MultiplyToMinor(std::string_view a, std::string_view b, int precision);
 
 // part / whole in hundredths of a percent, rounded half away from zero: (1, 3) → 3333.
-// nullopt when whole is 0.
+// nullopt when whole is 0 or the ratio is beyond int64.
 std::optional<int64_t> RatioBasisPoints(int64_t part, int64_t whole);
 
 // 3333 → "33.33", -5 → "-0.05", 10000 → "100.00".

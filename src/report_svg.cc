@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "report.h"
+#include "wide_math.h"
 
 namespace freenahi {
 namespace {
@@ -52,7 +53,9 @@ std::string Grid(const YScale& y, double left, double right, const Currency& cur
   int64_t unit = 1;
   for (int i = 0; i < currency.precision; ++i) unit *= 10;
   for (int k = 0; k < lines; ++k) {
-    int64_t v = y.lo + static_cast<int64_t>((static_cast<__int128>(y.hi - y.lo) * k) / (lines - 1));
+    uint64_t span = static_cast<uint64_t>(y.hi) - static_cast<uint64_t>(y.lo);  // hi ≥ lo
+    int64_t v = static_cast<int64_t>(static_cast<uint64_t>(y.lo) +
+                                     MultiplyDivide(span, static_cast<uint64_t>(k), lines - 1));
     v = v / unit * unit;
     double py = y(v);
     svg += "<line class=\"grid\" x1=\"" + Num(left) + "\" x2=\"" + Num(right) + "\" y1=\"" +

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "output.h"
+#include "wide_math.h"
 
 namespace freenahi {
 namespace {
@@ -36,14 +37,14 @@ std::vector<std::string> DrawBarChart(const std::vector<ChartPoint>& points, siz
   // Bucket i holds points [i*n/columns, (i+1)*n/columns): the last one is shown.
   const size_t n = points.size(), used = std::min(columns, n);
   std::vector<int64_t> eighths(used);
-  const __int128 span = static_cast<__int128>(hi->value) - lo->value;
+  // Differences of int64 values fit in uint64 (two's complement wraps to the right answer).
+  const uint64_t span = static_cast<uint64_t>(hi->value) - static_cast<uint64_t>(lo->value);
   const int64_t full = static_cast<int64_t>(height) * 8;
   for (size_t i = 0; i < used; ++i) {
     const ChartPoint& p = points[(i + 1) * n / used - 1];
-    int64_t e = span == 0 ? full / 2
-                          : static_cast<int64_t>((static_cast<__int128>(p.value) - lo->value) *
-                                                 (full - 1) / span) + 1;
-    eighths[i] = e;
+    uint64_t above_lo = static_cast<uint64_t>(p.value) - static_cast<uint64_t>(lo->value);
+    eighths[i] = span == 0 ? full / 2
+                           : static_cast<int64_t>(MultiplyDivide(above_lo, full - 1, span)) + 1;
   }
   for (size_t row = 0; row < height; ++row) {
     const int64_t floor = static_cast<int64_t>(height - 1 - row) * 8;
