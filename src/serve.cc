@@ -59,14 +59,6 @@ ListenerOptions ListenerOptionsFrom(const Config& config) {
   return options;
 }
 
-// The directory a file is in ("." for a bare name): spooled webhook bodies go there, on the
-// database's filesystem, so a full disk refuses them (503) before the commit would.
-std::string DirectoryOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 WebhookAuth WebhookAuthFrom(const Config& config) {
   return WebhookAuth{config.user_token, config.webhook_secret, config.signature_max_skew_s};
 }
@@ -106,7 +98,9 @@ class Daemon {
     hooks_ = std::make_unique<Hooks>(&loop_, config_);
     webhook_ = std::make_unique<Webhook>(store_.get(), WallClock, [this] { ScheduleIngest(0); });
     webhook_->SetAuth(WebhookAuthFrom(config_));
-    webhook_->SetSpool(DirectoryOf(config_.database));  // large bodies: beside the database
+    // Large bodies are spooled beside the database: on its filesystem, so a full disk refuses
+    // them (503) as the commit would.
+    webhook_->SetSpool(DirectoryOf(config_.database));
     webhook_->Register(&router_);
     powens_ = std::make_unique<ServePowens>(&loop_, store_.get(), hooks_.get(), config_.path);
     powens_->Configure(config_);
