@@ -39,7 +39,7 @@ struct HeadVerdict {
   std::string log_detail;             // kReject: why, for the log (never a secret)
   // kReadBody: where a body larger than `spool_above` bytes goes (RequestBody); empty: memory.
   std::string spool_dir;
-  size_t spool_above = 64 * 1024;
+  size_t spool_above = 2 << 20;
   // kReadBody, when `mac_key` is set: the body computes HMAC-SHA256(mac_key, mac_prefix + body)
   // as it arrives (RequestBody::StartMac).
   std::string mac_key;

@@ -26,13 +26,16 @@ struct WebhookAuth {
 
 class Webhook {
  public:
+  static constexpr size_t kDefaultSpoolAbove = 2 << 20;
   // `store` must outlive this. `wall_clock` gives UTC seconds (tests inject one); `on_stored`
   // runs after each newly stored item, inside the request, so serve can schedule ingestion.
   Webhook(Store* store, std::function<UnixSeconds()> wall_clock, std::function<void()> on_stored);
   void SetAuth(WebhookAuth auth) { auth_ = std::move(auth); }
   // Where an authenticated body larger than `memory_limit` bytes is spooled while it arrives
   // (a directory on the database's filesystem); empty (the default): bodies stay in memory.
-  void SetSpool(std::string dir, size_t memory_limit = 64 * 1024) {
+  // Routine webhooks (a few KB to a few hundred) stay under the default: the spool is one more
+  // flash write of the body, paid only by the large first syncs whose size RAM cannot afford.
+  void SetSpool(std::string dir, size_t memory_limit = kDefaultSpoolAbove) {
     spool_dir_ = std::move(dir);
     spool_above_ = memory_limit;
   }
@@ -64,7 +67,7 @@ class Webhook {
   std::function<void()> on_stored_;
   WebhookAuth auth_;
   std::string spool_dir_;
-  size_t spool_above_ = 64 * 1024;
+  size_t spool_above_ = kDefaultSpoolAbove;
 };
 
 }  // namespace freenahi
