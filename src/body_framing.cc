@@ -120,12 +120,13 @@ struct BodyDecoder::Inflater {
   }
 };
 
-BodyDecoder::BodyDecoder(Mode mode, uint64_t content_length, bool gzip, size_t max_body)
-    : mode_(mode), content_length_(content_length), max_body_(max_body) {
+BodyDecoder::BodyDecoder(Mode mode, uint64_t content_length, bool gzip, size_t max_body,
+                         BodyConsumer* consumer)
+    : mode_(mode), content_length_(content_length), max_body_(max_body), consumer_(consumer) {
   if (gzip) {
     inflater_ = std::make_unique<Inflater>();
     if (!inflater_->ready) Reject(500, "cannot start gzip decoding");
-  } else if (mode == Mode::kContentLength) {
+  } else if (mode == Mode::kContentLength && consumer_ == nullptr) {
     body_.reserve(static_cast<size_t>(std::min<uint64_t>(content_length, max_body)));
   }
   if (state_ == State::kBody && mode == Mode::kContentLength && content_length == 0) Complete();
@@ -161,10 +162,7 @@ bool BodyDecoder::Append(const char* data, size_t size) {
     Reject(413, TooLarge("body", max_body_));
     return false;
   }
-  if (!inflater_) {
-    body_.append(data, size);
-    return true;
-  }
+  if (!inflater_) return Output(data, size);
   z_stream& zs = inflater_->zs;
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
   zs.avail_in = static_cast<uInt>(size);
@@ -185,11 +183,11 @@ bool BodyDecoder::Append(const char* data, size_t size) {
       return false;
     }
     size_t produced = sizeof(buffer) - zs.avail_out;
-    if (body_.size() + produced > max_body_) {
+    if (decoded_bytes_ + produced > max_body_) {
       Reject(413, TooLarge("decoded body", max_body_));
       return false;
     }
-    body_.append(buffer, produced);
+    if (!Output(buffer, produced)) return false;
     if (rc == Z_STREAM_END) inflater_->ended = true;
     // Go on while input is left or the output filled up (zlib may hold more); stop when stuck.
     more = rc != Z_BUF_ERROR && (zs.avail_in > 0 || zs.avail_out == 0);
@@ -199,6 +197,18 @@ bool BodyDecoder::Append(const char* data, size_t size) {
     return false;
   }
   return true;
+}
+
+bool BodyDecoder::Output(const char* data, size_t size) {
+  decoded_bytes_ += size;
+  if (consumer_ == nullptr) {
+    body_.append(data, size);
+    return true;
+  }
+  FramingError error;
+  if (size == 0 || consumer_->Consume(data, size, &error)) return true;
+  Reject(error.status, std::move(error.reason));
+  return false;
 }
 
 BodyDecoder::State BodyDecoder::Feed(const char* data, size_t size, size_t* consumed) {

@@ -37,6 +37,15 @@ struct BodyFraming {
   bool Check(size_t max_body, FramingError* error) const;
 };
 
+// Where a decoder puts decoded bytes instead of its own string (the server's RequestBody, which
+// spools a large body to a file).
+class BodyConsumer {
+ public:
+  virtual ~BodyConsumer() = default;
+  // false with *error set refuses the body (503 when it cannot be stored for now).
+  virtual bool Consume(const char* data, size_t size, FramingError* error) = 0;
+};
+
 // Decodes one body. Feed() wire bytes as they come; bytes after the end of the body are not
 // consumed (the count is returned through `consumed`).
 class BodyDecoder {
@@ -44,8 +53,10 @@ class BodyDecoder {
   enum class Mode { kContentLength, kChunked, kUntilClose };
   enum class State { kBody, kComplete, kRejected };
 
-  // `max_body` bounds both the wire bytes (chunk payloads) and the decoded bytes.
-  BodyDecoder(Mode mode, uint64_t content_length, bool gzip, size_t max_body);
+  // `max_body` bounds both the wire bytes (chunk payloads) and the decoded bytes. `consumer`
+  // (optional, must outlive the decoder) takes the decoded bytes; body() stays empty then.
+  BodyDecoder(Mode mode, uint64_t content_length, bool gzip, size_t max_body,
+              BodyConsumer* consumer = nullptr);
   // The mode for a request (no length and not chunked: empty body) or a response (until close).
   static Mode RequestMode(const BodyFraming& framing);
   static Mode ResponseMode(const BodyFraming& framing);
@@ -67,6 +78,7 @@ class BodyDecoder {
   State Reject(int status, std::string reason);
   State Complete();
   bool Append(const char* data, size_t size);  // decodes gzip; false once rejected
+  bool Output(const char* data, size_t size);  // decoded bytes: to body_ or the consumer
   State FeedChunked(const char* data, size_t size, size_t* consumed);
 
   Mode mode_;
@@ -75,6 +87,8 @@ class BodyDecoder {
   State state_ = State::kBody;
   uint64_t wire_bytes_ = 0;  // payload bytes received (chunk sizes and CRLFs excluded)
   std::string body_;
+  BodyConsumer* consumer_;
+  uint64_t decoded_bytes_ = 0;
   FramingError error_;
   struct Inflater;
   std::unique_ptr<Inflater> inflater_;  // set when gzip

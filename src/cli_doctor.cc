@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `freenahi doctor`: one line per check, "ok ..." or "FAIL: what to do"; exit 1 when any fails.
-// Checks are rows of a table (name, function), so later checks (disk space...) are one row each.
+// Checks are rows of a table (name, function), one row each.
 #include <sys/stat.h>
 #include <time.h>
 
@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_powens.h"
+#include "disk_space.h"
 #include "http_client.h"
 #include "paris_time.h"
 #include "tls_inspect.h"
@@ -91,6 +92,18 @@ Verdict CheckDatabase(DoctorContext& ctx) {
   return Ok(ctx.config.database);
 }
 
+Verdict CheckDiskSpace(DoctorContext& ctx) {
+  Result<DiskSpace> space = MeasureDiskSpace(ctx.config.database);
+  if (!space.ok()) return Fail(space.status().message() + ": start the daemon once, or run `freenahi init`");
+  if (!space->low) return Ok(DescribeDiskSpace(*space));
+  char mib[64];
+  snprintf(mib, sizeof(mib), "%.1f MiB free (under %.0f MiB)",
+           static_cast<double>(space->free_bytes) / (1 << 20),
+           static_cast<double>(kLowFreeSpaceBytes) / (1 << 20));
+  return Fail(std::string(mib) + " on the database's filesystem: a large sync may be refused (503); "
+              "free space there, or lower [store] keep_applied_bodies");
+}
+
 Verdict CheckCaBundle(DoctorContext& ctx) {
   if (!ctx.config.ca_file.empty() && !Exists(ctx.config.ca_file))
     return Fail(ctx.config.ca_file + " does not exist: fix [powens] ca_file");
@@ -121,7 +134,8 @@ struct Check {
 };
 const Check kChecks[] = {
     {"config", CheckConfig},     {"certificate", CheckCertificate}, {"port", CheckPort},
-    {"database", CheckDatabase}, {"ca bundle", CheckCaBundle},      {"powens", CheckPowens},
+    {"database", CheckDatabase}, {"disk space", CheckDiskSpace},    {"ca bundle", CheckCaBundle},
+    {"powens", CheckPowens},
 };
 
 }  // namespace
@@ -147,7 +161,7 @@ int CmdDoctor(const CliArgs& args) {
 }
 
 extern const CommandSpec kDoctorCommand = {
-    "doctor", "check config, certificate, port, database, CA bundle, Powens credentials",
+    "doctor", "check config, certificate, port, database, disk space, CA bundle, Powens credentials",
      "usage: freenahi doctor [--config PATH]\n"
      "  One line per check: ok, or FAIL and what to do. Exit 1 when any check fails.\n"
      "example: freenahi doctor\n",

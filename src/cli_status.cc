@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `freenahi status`: is the daemon up, what came in last (webhook, pull), what failed, and for
 // each connection its bank, state, last sync and what the user must do. Read-only; never calls
-// Powens. Sections are functions in a table, so more lines (disk, database size) slot in.
+// Powens; last, the database size and free space. Sections are functions in a table.
 #include <time.h>
 
 #include <cstdio>
@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_powens.h"
+#include "disk_space.h"
 #include "http_client.h"
 #include "paris_time.h"
 
@@ -103,8 +104,14 @@ void PrintConnections(const Config&, Store* store) {
   if (shown == 0) printf("connections: none yet: run `freenahi connect`\n");
 }
 
+// Database size and free space on its filesystem, with DescribeDiskSpace's warning when low.
+void PrintDisk(const Config& config, Store*) {
+  Result<DiskSpace> space = MeasureDiskSpace(config.database);
+  printf("disk: %s\n", space.ok() ? DescribeDiskSpace(*space).c_str() : space.status().message().c_str());
+}
+
 using Section = void (*)(const Config&, Store*);
-const Section kSections[] = {PrintDaemon, PrintInbox, PrintPull, PrintConnections};
+const Section kSections[] = {PrintDaemon, PrintInbox, PrintPull, PrintConnections, PrintDisk};
 
 }  // namespace
 
@@ -133,7 +140,8 @@ extern const CommandSpec kStatusCommand = {
     "status", "daemon, last webhook and pull, each connection and what to do",
      "usage: freenahi status [--config PATH]\n"
      "  Whether the daemon answers, the last webhook and pull, failed inbox items, and for each\n"
-     "  bank connection its state, last sync and the command that fixes it when it needs you.\n"
+     "  bank connection its state, last sync and the command that fixes it when it needs you;\n"
+     "  then the database size and the free space on its filesystem (a warning when low).\n"
      "example: freenahi status\n",
     "", "", CmdStatus};
 

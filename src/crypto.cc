@@ -50,6 +50,32 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return out;
 }
 
+struct HmacSha256Stream::Context {
+  mbedtls_md_context_t md;
+  Context() { mbedtls_md_init(&md); }
+  ~Context() { mbedtls_md_free(&md); }
+};
+
+HmacSha256Stream::HmacSha256Stream(std::string_view key) : context_(std::make_unique<Context>()) {
+  tls_compat::InitPsa();
+  const mbedtls_md_info_t* md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  ok_ = md != nullptr && mbedtls_md_setup(&context_->md, md, /*hmac=*/1) == 0 &&
+        mbedtls_md_hmac_starts(&context_->md, Bytes(key), key.size()) == 0;
+}
+
+HmacSha256Stream::~HmacSha256Stream() = default;
+
+void HmacSha256Stream::Update(std::string_view data) {
+  if (ok_ && !data.empty()) ok_ = mbedtls_md_hmac_update(&context_->md, Bytes(data), data.size()) == 0;
+}
+
+std::string HmacSha256Stream::Finish() {
+  std::string out(kSha256Bytes, '\0');
+  bool done = ok_ && mbedtls_md_hmac_finish(&context_->md, Bytes(out)) == 0;
+  ok_ = false;
+  return done ? out : "";
+}
+
 std::string Sha256(std::string_view data) {
   tls_compat::InitPsa();
   std::string out(kSha256Bytes, '\0');

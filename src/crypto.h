@@ -4,6 +4,7 @@
 #ifndef FREENAHI_CRYPTO_H_
 #define FREENAHI_CRYPTO_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,23 @@ namespace freenahi {
 
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string Sha256(std::string_view data);                             // 32 raw bytes
+
+// HMAC-SHA256 fed piece by piece (a webhook body as it arrives, never held whole). Finish()
+// gives what HmacSha256(key, all the pieces) gives, or "" on a library failure.
+class HmacSha256Stream {
+ public:
+  explicit HmacSha256Stream(std::string_view key);
+  ~HmacSha256Stream();
+  HmacSha256Stream(const HmacSha256Stream&) = delete;
+  HmacSha256Stream& operator=(const HmacSha256Stream&) = delete;
+  void Update(std::string_view data);
+  std::string Finish();  // 32 raw bytes; once
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+  bool ok_ = false;
+};
 std::string Base64Encode(std::string_view raw);                        // standard, padded
 Result<std::string> Base64Decode(std::string_view text);               // InvalidArgument if bad
 std::string HexColons(std::string_view raw);  // "AB:CD:..." (certificate fingerprints)

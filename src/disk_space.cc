@@ -16,12 +16,6 @@ Status PosixError(const std::string& what, const std::string& path) {
   return Status::IOError(what + " " + path + ": " + strerror(errno));
 }
 
-std::string DirectoryOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string Mib(int64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
@@ -29,6 +23,12 @@ std::string Mib(int64_t bytes) {
 }
 
 }  // namespace
+
+std::string DirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 Result<DiskSpace> MeasureDiskSpace(const std::string& database_path, int64_t low_below_bytes) {
   DiskSpace space;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // How much flash the database takes (file + WAL) and how much its filesystem has left, with a
 // low-space warning. Plain POSIX (stat, statvfs); knows no SQLite. Used by serve's housekeeping,
-// and meant for `freenahi status` / `doctor`.
+// `freenahi status` and `freenahi doctor`.
 #ifndef FREENAHI_DISK_SPACE_H_
 #define FREENAHI_DISK_SPACE_H_
 
@@ -28,6 +28,10 @@ struct DiskSpace {
 // text>" / "statvfs <dir>: ...".
 Result<DiskSpace> MeasureDiskSpace(const std::string& database_path,
                                    int64_t low_below_bytes = kLowFreeSpaceBytes);
+
+// The directory holding `path` ("." for a bare name, "/" for a file at the root): where the
+// database's filesystem is measured, and where large webhook bodies are spooled.
+std::string DirectoryOf(const std::string& path);
 
 // One line: "database 12.3 MiB (WAL 0.4 MiB), 48.1 MiB free of 120.0 MiB", plus
 // "; WARNING: less than 16.0 MiB free: ..." when low.

@@ -102,6 +102,7 @@ RequestReader::State RequestReader::Reject(int status, std::string reason) {
   reject_reason_ = std::move(reason);
   continue_pending_ = false;  // no "100 Continue" for a request already refused
   decoder_.reset();
+  body_.Clear();
   return state_ = State::kRejected;
 }
 
@@ -161,8 +162,10 @@ RequestReader::State RequestReader::ParseHead() {
   head_ = std::move(kept);
   bool has_body = framing_.chunked || (framing_.have_length && framing_.content_length > 0);
   if (has_body && check_ && ApplyHeadCheck() != State::kBody) return state_;
+  if (!framing_.gzip && !framing_.chunked) body_.Reserve(framing_.content_length);
   decoder_ = std::make_unique<BodyDecoder>(BodyDecoder::RequestMode(framing_),
-                                           framing_.content_length, framing_.gzip, limits_.max_body);
+                                           framing_.content_length, framing_.gzip, limits_.max_body,
+                                           &body_);
   state_ = State::kBody;
   return FeedBody(nullptr, 0);
 }
@@ -179,6 +182,8 @@ RequestReader::State RequestReader::ApplyHeadCheck() {
     continue_pending_ = false;
     return state_ = State::kComplete;
   }
+  if (!verdict.spool_dir.empty()) body_ = RequestBody(std::move(verdict.spool_dir), verdict.spool_above);
+  if (!verdict.mac_key.empty()) body_.StartMac(verdict.mac_key, std::move(verdict.mac_prefix));
   return state_ = State::kBody;
 }
 
@@ -208,7 +213,16 @@ HttpRouter::HttpRouter() {
 
 void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
   httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
-    handler(req, current_body_, res);
+    handler(req, current_body_ ? current_body_->memory() : std::string_view(), res);
+  });
+  AllowOnly(pattern, "POST");
+  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
+}
+
+void HttpRouter::PostBody(const std::string& pattern, BodyHandler handler, HeadCheck admit) {
+  httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
+    RequestBody empty;
+    handler(req, current_body_ ? *current_body_ : empty, res);
   });
   AllowOnly(pattern, "POST");
   body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
@@ -229,7 +243,7 @@ HeadVerdict HttpRouter::Admit(const std::string& head) const {
 
 void HttpRouter::Get(const std::string& pattern, Handler handler) {
   httplib::Server::Get(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
-    handler(req, current_body_, res);
+    handler(req, current_body_ ? current_body_->memory() : std::string_view(), res);
   });
   AllowOnly(pattern, "GET, HEAD");
 }
@@ -250,9 +264,15 @@ void HttpRouter::AllowOnly(const std::string& pattern, const std::string& allowe
 
 std::string HttpRouter::Handle(const std::string& head, std::string_view body,
                                const std::string& peer_ip, int peer_port) {
+  RequestBody whole{std::string(body)};
+  return Handle(head, whole, peer_ip, peer_port);
+}
+
+std::string HttpRouter::Handle(const std::string& head, RequestBody& body,
+                               const std::string& peer_ip, int peer_port) {
   std::string out;
   BufferStream stream(head, &out, peer_ip, peer_port);
-  current_body_ = body;
+  current_body_ = &body;
   bool connection_closed = true;
   // A generic lambda, so that only the process_request this cpp-httplib declares is instantiated.
   auto process = [&](auto& server) {
@@ -264,7 +284,7 @@ std::string HttpRouter::Handle(const std::string& head, std::string_view body,
     }
   };
   process(*this);
-  current_body_ = {};
+  current_body_ = nullptr;
   return out;
 }
 
@@ -281,6 +301,7 @@ std::string ErrorBody(const std::string& reason) {
 std::string ErrorResponse(int status, const std::string& reason) {
   std::string body = ErrorBody(reason);
   return "HTTP/1.1 " + std::to_string(status) + " " + StatusText(status) +
+         (status == 503 ? "\r\nRetry-After: 60" : "") +
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\nConnection: close\r\n\r\n" + body;
 }

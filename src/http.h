@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "body_framing.h"
+#include "request_body.h"
 
 namespace freenahi {
 
@@ -36,6 +37,13 @@ struct HeadVerdict {
   int status = 0;                     // kReject
   std::string reason;                 // kReject: the JSON error body's text
   std::string log_detail;             // kReject: why, for the log (never a secret)
+  // kReadBody: where a body larger than `spool_above` bytes goes (RequestBody); empty: memory.
+  std::string spool_dir;
+  size_t spool_above = 2 << 20;
+  // kReadBody, when `mac_key` is set: the body computes HMAC-SHA256(mac_key, mac_prefix + body)
+  // as it arrives (RequestBody::StartMac).
+  std::string mac_key;
+  std::string mac_prefix;
 };
 // Called with the head as RequestHeadView reads it (framing headers removed).
 using HeadCheck = std::function<HeadVerdict(const std::string& head)>;
@@ -78,9 +86,10 @@ class RequestReader {
   // Body bytes taken so far, on the wire (before gzip decoding): the listener's rate check.
   uint64_t body_bytes_received() const { return body_wire_bytes_; }
   // kComplete: the head for httplib (Expect/Content-Encoding/Transfer-Encoding/Content-Length
-  // removed, "Content-Length: 0" added) and the decoded body.
+  // removed, "Content-Length: 0" added) and the decoded body (in memory or spooled, as the
+  // HeadCheck's verdict said).
   const std::string& head() const { return head_; }
-  std::string& body() { return decoder_ ? decoder_->body() : empty_body_; }
+  RequestBody& body() { return body_; }
 
  private:
   State Reject(int status, std::string reason);
@@ -95,7 +104,7 @@ class RequestReader {
   std::string head_;
   BodyFraming framing_;
   std::unique_ptr<BodyDecoder> decoder_;  // set once the head is parsed
-  std::string empty_body_;
+  RequestBody body_;                      // the decoder's output
   bool continue_pending_ = false;
   int reject_status_ = 0;
   std::string reject_reason_;
@@ -110,12 +119,21 @@ class HttpRouter : private httplib::Server {
  public:
   using Handler =
       std::function<void(const httplib::Request&, std::string_view body, httplib::Response&)>;
+  // For routes whose `admit` may spool the body: it comes as a RequestBody.
+  using BodyHandler =
+      std::function<void(const httplib::Request&, RequestBody& body, httplib::Response&)>;
   HttpRouter();
   // `pattern` is an ECMAScript regex over the whole path. Registration order is match order.
-  // `admit` (optional) decides from the head whether the body is read at all (HeadCheck).
+  // `admit` (optional) decides from the head whether the body is read at all (HeadCheck); it
+  // must not ask for a spool (the body comes as a view of memory).
   void Post(const std::string& pattern, Handler handler, HeadCheck admit = nullptr);
+  // The same for a handler that takes a body that may be spooled.
+  void PostBody(const std::string& pattern, BodyHandler handler, HeadCheck admit);
   void Get(const std::string& pattern, Handler handler);
   // Full response bytes ("HTTP/1.1 ...", Connection: close) for one request.
+  std::string Handle(const std::string& head, RequestBody& body, const std::string& peer_ip,
+                     int peer_port);
+  // The same with a body in memory (tests).
   std::string Handle(const std::string& head, std::string_view body, const std::string& peer_ip,
                      int peer_port);
   // The HeadCheck for every request: a POST matching a route with `admit` asks it; a POST
@@ -125,7 +143,7 @@ class HttpRouter : private httplib::Server {
 
  private:
   void AllowOnly(const std::string& pattern, const std::string& allowed);
-  std::string_view current_body_;
+  RequestBody* current_body_ = nullptr;
   struct BodyRoute {
     std::regex pattern;
     HeadCheck admit;

@@ -180,7 +180,7 @@ class Listener::Connection {
       if (state == RequestReader::State::kComplete) {
         linger_ = reader_.body_skipped();  // the body is unread: drain it before closing
         std::string response = owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_);
-        std::string().swap(reader_.body());  // the body is in the inbox now: give the memory back
+        reader_.body().Clear();  // the body is in the inbox now: give the memory (or file) back
         return Respond(std::move(response), false);
       }
     }

@@ -22,6 +22,9 @@ struct Envelope {
 };
 // InvalidArgument "malformed JSON at offset N: <reason>" when not a JSON object.
 Result<Envelope> ParseEnvelope(std::string_view body);
+// The same from a body read in chunks (memory: one chunk and the longest string), with the same
+// results and error texts. A source error is returned unchanged.
+Result<Envelope> ParseEnvelopeFrom(ByteSource* source);
 
 // Full parse of one event's body. InvalidArgument with a path when the shape is unexpected
 // ("connection.accounts[2].transactions[5].value: not a number"), so the inbox can keep the reason.

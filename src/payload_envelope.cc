@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ParseEnvelope: what the webhook needs before storing a body (is it a JSON object, its
-// id_webhook_data, whose it is) in one SAX pass over the body, without a DOM or a copy.
+// id_webhook_data, whose it is) in one SAX pass over the body, without a DOM or a copy;
+// ParseEnvelopeFrom: the same over a body read in chunks (a large body spooled to a file).
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -9,6 +10,7 @@
 
 #include "json_text.h"
 #include "payload.h"
+#include "payload_chunks.h"
 #include "payload_internal.h"
 
 namespace freenahi {
@@ -161,6 +163,21 @@ Result<Envelope> ParseEnvelope(std::string_view body) {
   if (!ok) return Malformed(ok);
   if (!handler->root_is_object()) return Malformed(FirstNonSpace(body), "not a JSON object");
   return handler->envelope();
+}
+
+Result<Envelope> ParseEnvelopeFrom(ByteSource* source) {
+  ChunkReader chunks(source);  // finds what CheckJsonText would, chunk by chunk
+  ChunkStream stream(&chunks);
+  EnvelopeHandler handler(/*raw=*/false);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult ok = reader.Parse<kEnvelopeFlags>(stream, handler);
+  if (!ok && chunks.error().ok() && !chunks.text_error_offset()) chunks.DrainForTextError();
+  if (!chunks.error().ok()) return chunks.error();
+  // As in ParseEnvelope, bad text is reported before any syntax error it caused.
+  if (chunks.text_error_offset()) return Malformed(*chunks.text_error_offset(), chunks.text_error_reason());
+  if (!ok) return Malformed(ok);
+  if (!handler.root_is_object()) return Malformed(chunks.first_non_space().value_or(0), "not a JSON object");
+  return handler.envelope();
 }
 
 }  // namespace freenahi

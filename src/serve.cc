@@ -98,6 +98,9 @@ class Daemon {
     hooks_ = std::make_unique<Hooks>(&loop_, config_);
     webhook_ = std::make_unique<Webhook>(store_.get(), WallClock, [this] { ScheduleIngest(0); });
     webhook_->SetAuth(WebhookAuthFrom(config_));
+    // Large bodies are spooled beside the database: on its filesystem, so a full disk refuses
+    // them (503) as the commit would.
+    webhook_->SetSpool(DirectoryOf(config_.database));
     webhook_->Register(&router_);
     powens_ = std::make_unique<ServePowens>(&loop_, store_.get(), hooks_.get(), config_.path);
     powens_->Configure(config_);

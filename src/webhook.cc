@@ -39,6 +39,14 @@ HeadVerdict Unauthenticated(std::string_view path, const char* why) {
 
 std::string Id(const std::optional<int64_t>& id) { return id ? std::to_string(*id) : "-"; }
 
+// What BI-Signature signs before the body: "POST.<path>.<BI-Signature-Date>.".
+std::string MacPrefix(std::string_view path, std::string_view date) {
+  std::string prefix;
+  prefix.reserve(path.size() + date.size() + 7);
+  prefix.append("POST.").append(path).append(".").append(date).append(".");
+  return prefix;
+}
+
 }  // namespace
 
 Webhook::Webhook(Store* store, std::function<UnixSeconds()> wall_clock,
@@ -47,18 +55,17 @@ Webhook::Webhook(Store* store, std::function<UnixSeconds()> wall_clock,
 
 void Webhook::Register(HttpRouter* router) {
   for (WebhookEvent event : kAllWebhookEvents) {
-    router->Post(std::string("/webhook/") + WebhookEventName(event) + "/?",
-                 [this, event](const httplib::Request& req, std::string_view body,
-                               httplib::Response& res) { Receive(event, req, body, res); },
-                 [this](const std::string& head) { return AdmitHead(head); });
+    router->PostBody(std::string("/webhook/") + WebhookEventName(event) + "/?",
+                     [this, event](const httplib::Request& req, RequestBody& body,
+                                   httplib::Response& res) { Receive(event, req, body, res); },
+                     [this](const std::string& head) { return AdmitHead(head); });
   }
   router->Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
     Answer(res, 200, "{\"status\":\"ok\"}");
   });
 }
 
-Status Webhook::CheckSignature(const httplib::Request& req, std::string_view body) const {
-  if (auth_.webhook_secret.empty()) return Status::Ok();
+Status Webhook::CheckSignatureHeaders(const httplib::Request& req, std::string* prefix) const {
   const std::string date = req.get_header_value("BI-Signature-Date");
   const std::string signature = req.get_header_value("BI-Signature");
   if (date.empty() || signature.empty()) return Status::Unauthenticated("missing BI-Signature");
@@ -66,22 +73,65 @@ Status Webhook::CheckSignature(const httplib::Request& req, std::string_view bod
   if (!signed_at.ok()) return Status::Unauthenticated("malformed BI-Signature-Date");
   if (std::llabs(wall_clock_() - *signed_at) > auth_.signature_max_skew_s)
     return Status::Unauthenticated("BI-Signature-Date too far from now");
-  std::string message;
-  message.reserve(body.size() + req.path.size() + date.size() + 8);
-  message.append("POST.").append(req.path).append(".").append(date).append(".").append(body);
-  std::string expected = Base64Encode(HmacSha256(auth_.webhook_secret, message));
-  if (!ConstantTimeEquals(expected, signature)) return Status::Unauthenticated("wrong BI-Signature");
+  *prefix = MacPrefix(req.path, date);
   return Status::Ok();
+}
+
+Status Webhook::CompareSignature(const httplib::Request& req, const std::string& mac) const {
+  std::string expected = Base64Encode(mac);
+  if (mac.empty() || !ConstantTimeEquals(expected, req.get_header_value("BI-Signature")))
+    return Status::Unauthenticated("wrong BI-Signature");
+  return Status::Ok();
+}
+
+Status Webhook::CheckSignature(const httplib::Request& req, std::string_view body) const {
+  if (auth_.webhook_secret.empty()) return Status::Ok();
+  std::string prefix;
+  FREENAHI_RETURN_IF_ERROR(CheckSignatureHeaders(req, &prefix));
+  HmacSha256Stream mac(auth_.webhook_secret);
+  mac.Update(prefix);
+  mac.Update(body);
+  return CompareSignature(req, mac.Finish());
+}
+
+Status Webhook::CheckSignature(const httplib::Request& req, RequestBody& body) const {
+  if (auth_.webhook_secret.empty()) return Status::Ok();
+  std::string prefix;
+  FREENAHI_RETURN_IF_ERROR(CheckSignatureHeaders(req, &prefix));
+  if (body.mac_prefix() == prefix) return CompareSignature(req, body.Mac());
+  // Not computed on arrival (the path was written differently, or no date then): read it again.
+  HmacSha256Stream mac(auth_.webhook_secret);
+  mac.Update(prefix);
+  std::unique_ptr<ByteSource> reader = body.Reader();
+  std::string chunk(64 * 1024, '\0');
+  for (;;) {
+    Result<size_t> n = reader->Read(chunk.data(), chunk.size());
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    mac.Update(std::string_view(chunk.data(), *n));
+  }
+  return CompareSignature(req, mac.Finish());
 }
 
 HeadVerdict Webhook::AdmitHead(const std::string& head) const {
   RequestHeadView view(head);
   std::string_view presented = BearerOf(view.Header("Authorization"));
   if (presented.empty()) return Unauthenticated(view.path(), "missing Bearer token");
-  if (!auth_.user_token.empty() && ConstantTimeEquals(auth_.user_token, presented)) return {};
-  Result<bool> known = store_->IsKnownUserToken(std::string(presented));
-  if (!known.ok() || *known) return {};  // a store error: read on, Receive answers 503
-  return Unauthenticated(view.path(), "wrong Bearer token");
+  bool admitted = !auth_.user_token.empty() && ConstantTimeEquals(auth_.user_token, presented);
+  if (!admitted) {
+    Result<bool> known = store_->IsKnownUserToken(std::string(presented));
+    admitted = !known.ok() || *known;  // a store error: read on, Receive answers 503
+  }
+  if (!admitted) return Unauthenticated(view.path(), "wrong Bearer token");
+  HeadVerdict read;
+  read.spool_dir = spool_dir_;
+  read.spool_above = spool_above_;
+  std::string_view date = view.Header("BI-Signature-Date");
+  if (!auth_.webhook_secret.empty() && !date.empty()) {  // the MAC, as the body arrives
+    read.mac_key = auth_.webhook_secret;
+    read.mac_prefix = MacPrefix(view.path(), date);
+  }
+  return read;
 }
 
 Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelope) const {
@@ -105,7 +155,7 @@ Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelop
   return Status::Ok();
 }
 
-void Webhook::Receive(WebhookEvent event, const httplib::Request& req, std::string_view body,
+void Webhook::Receive(WebhookEvent event, const httplib::Request& req, RequestBody& body,
                       httplib::Response& res) {
   const char* name = WebhookEventName(event);
   const std::string from = req.remote_addr;
@@ -114,9 +164,11 @@ void Webhook::Receive(WebhookEvent event, const httplib::Request& req, std::stri
     LOG_WARN("webhook %s from %s: rejected: %s", name, from.c_str(), signed_ok.message().c_str());
     return Answer(res, 401, ErrorBody("unauthenticated"));
   }
-  Result<Envelope> envelope = ParseEnvelope(body);
+  Result<Envelope> envelope =
+      body.spooled() ? ParseEnvelopeFrom(body.Reader().get()) : ParseEnvelope(body.memory());
   if (!envelope.ok()) {
-    LOG_WARN("webhook %s from %s: %zu bytes: %s", name, from.c_str(), body.size(),
+    LOG_WARN("webhook %s from %s: %llu bytes: %s", name, from.c_str(),
+             static_cast<unsigned long long>(body.size()),
              envelope.status().message().c_str());
     return Answer(res, 400, ErrorBody(envelope.status().message()));
   }
@@ -125,9 +177,7 @@ void Webhook::Receive(WebhookEvent event, const httplib::Request& req, std::stri
     LOG_WARN("webhook %s from %s: rejected: %s", name, from.c_str(), bearer_ok.message().c_str());
     return Answer(res, 401, ErrorBody("unauthenticated"));
   }
-  Result<bool> stored = bearer_ok.ok() ? store_->InsertInbox(envelope->webhook_id, name,
-                                                             envelope->user_id, body, wall_clock_())
-                                       : Result<bool>(bearer_ok);
+  Result<bool> stored = bearer_ok.ok() ? StoreBody(*envelope, name, body) : Result<bool>(bearer_ok);
   if (!stored.ok()) {
     bool transient = stored.status().code() == Status::Code::kUnavailable;
     LOG_ERROR("webhook %s id=%s: not stored: %s", name, Id(envelope->webhook_id).c_str(),
@@ -136,10 +186,21 @@ void Webhook::Receive(WebhookEvent event, const httplib::Request& req, std::stri
     return Answer(res, transient ? 503 : 500,
                   ErrorBody(transient ? "storage unavailable, retry later" : "internal error"));
   }
-  LOG_INFO("webhook %s id=%s user=%s bytes=%zu from %s: %s", name, Id(envelope->webhook_id).c_str(),
-           Id(envelope->user_id).c_str(), body.size(), from.c_str(), *stored ? "stored" : "duplicate");
+  LOG_INFO("webhook %s id=%s user=%s bytes=%llu from %s: %s", name, Id(envelope->webhook_id).c_str(),
+           Id(envelope->user_id).c_str(), static_cast<unsigned long long>(body.size()), from.c_str(),
+           *stored ? "stored" : "duplicate");
   Answer(res, 200, *stored ? "{\"status\":\"stored\"}" : "{\"status\":\"duplicate\"}");
   if (*stored && on_stored_) on_stored_();
+}
+
+Result<bool> Webhook::StoreBody(const Envelope& envelope, const char* event, RequestBody& body) {
+  if (!body.spooled()) {
+    return store_->InsertInbox(envelope.webhook_id, event, envelope.user_id, body.memory(),
+                               wall_clock_());
+  }
+  std::unique_ptr<ByteSource> reader = body.Reader();  // the spool file, in chunks
+  return store_->InsertInboxFrom(envelope.webhook_id, event, envelope.user_id,
+                                 static_cast<int64_t>(body.size()), reader.get(), wall_clock_());
 }
 
 }  // namespace freenahi

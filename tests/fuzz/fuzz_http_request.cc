@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (split.state() != one) __builtin_trap();
   if (one == freenahi::RequestReader::State::kComplete &&
-      (split.body() != whole.body() || split.head() != whole.head()))
+      (split.body().memory() != whole.body().memory() || split.head() != whole.head()))
     __builtin_trap();
   if (one == freenahi::RequestReader::State::kRejected &&
       split.reject_status() != whole.reject_status())

@@ -48,4 +48,12 @@ TEST_CASE("disk_space: one line, with a warning when low", "[disk_space]") {
 }
 
 }  // namespace
+
+TEST_CASE("disk_space: the directory of a database path", "[disk_space]") {
+  CHECK(DirectoryOf("/etc/freenahi/freenahi.db") == "/etc/freenahi");
+  CHECK(DirectoryOf("/freenahi.db") == "/");
+  CHECK(DirectoryOf("freenahi.db") == ".");
+  CHECK(DirectoryOf("data/freenahi.db") == "data");
+}
+
 }  // namespace freenahi

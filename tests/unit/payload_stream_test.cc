@@ -295,5 +295,44 @@ TEST_CASE("payload_stream: a source error is returned, not a parse error", "[pay
   CHECK(p.status().message() == "read inbox body: disk I/O error");
 }
 
+std::string DescribeEnvelope(const Result<Envelope>& e) {
+  if (!e.ok()) return Describe(e.status());
+  return "OK " + Opt(e->webhook_id) + " " + Opt(e->user_id);
+}
+
+TEST_CASE("payload_stream: ParseEnvelopeFrom gives what ParseEnvelope gives", "[payload_stream]") {
+  payload_gen::Options o;
+  o.transactions = 200;
+  std::vector<std::string> bodies = {
+      payload_gen::Generate(o),
+      R"({"id_webhook\u005fdata": 5, "user": {"id": "7"}})",
+      R"({"id_webhook_data": "\u0035", "id_user": 3})",
+      R"({"connection": {"id_user": 4, "x": [1, {"id": 9}]}, "id_webhook_data": 6})",
+      R"({"user": [{"id": 1}], "id_user": 2})",
+      "",
+      "   ",
+      "[1, 2]",
+      "  \"text\"",
+      "{\"a\": 1",
+      "{\"a\": 1} x",
+      std::string("{\"a\": \"b\0c\"}", 11),
+      "{\"a\": \"\xff\"}",
+      "{\"a\": \"b\"} \xf0\x9f\x92",
+      "{\"a\": \"\xe2\x82\xac\xe2\x28\xa1\"}",
+      std::string("{\"a\": tru\xc3\xa9 \0}", 14),
+  };
+  for (const std::string& body : bodies) {
+    INFO(body.substr(0, 200));
+    const std::string expected = DescribeEnvelope(ParseEnvelope(body));
+    for (size_t step : {size_t{1}, size_t{3}, size_t{4096}, size_t{1} << 20}) {
+      StringSource source(body, step);
+      CHECK(DescribeEnvelope(ParseEnvelopeFrom(&source)) == expected);
+    }
+  }
+  CHECK(DescribeEnvelope(ParseEnvelope(bodies[1])) == "OK 5 7");  // not vacuous
+  BrokenSource broken;
+  CHECK(ParseEnvelopeFrom(&broken).status().message() == "read inbox body: disk I/O error");
+}
+
 }  // namespace
 }  // namespace freenahi

@@ -412,3 +412,61 @@ TEST_CASE("webhook: odd but authentic JSON (1e400, invalid UTF-8) is 400 and not
 }
 
 }  // namespace freenahi
+
+namespace freenahi {
+namespace {
+
+// The body as the listener hands it over when spooled: in a file beside the database.
+RequestBody Spooled(const std::string& dir, const std::string& body, const std::string& mac_prefix) {
+  RequestBody spooled(dir, 8);  // anything past 8 bytes goes to the file
+  if (!mac_prefix.empty()) spooled.StartMac(kSecret, mac_prefix);
+  FramingError error;
+  REQUIRE(spooled.Consume(body.data(), body.size(), &error));
+  REQUIRE(spooled.spooled());
+  return spooled;
+}
+
+TEST_CASE("webhook: a spooled body's signature, from the MAC on arrival or read again",
+          "[webhook]") {
+  ScopedTempDir dir;
+  Fixture f;
+  f.SetAuth(kConfigToken, kSecret);
+  httplib::Request req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
+  const std::string prefix = "POST." + kVectorPath + "." + kVectorDate + ".";
+  RequestBody on_arrival = Spooled(dir.path(), kVectorBody, prefix);
+  CHECK(f.webhook->CheckSignature(req, on_arrival).ok());
+  RequestBody read_again = Spooled(dir.path(), kVectorBody, "");
+  CHECK(f.webhook->CheckSignature(req, read_again).ok());
+  RequestBody other_prefix = Spooled(dir.path(), kVectorBody, "POST./x.y.");  // path spelt otherwise
+  CHECK(f.webhook->CheckSignature(req, other_prefix).ok());
+  std::string flipped = kVectorBody;
+  flipped[3] = 'X';
+  RequestBody bad = Spooled(dir.path(), flipped, prefix);
+  CHECK(f.webhook->CheckSignature(req, bad).message() == "wrong BI-Signature");
+}
+
+TEST_CASE("webhook: a spooled body is parsed and stored from its file", "[webhook]") {
+  ScopedTempDir dir;
+  Fixture f;
+  std::string body = Body(77, 1042);
+  body.insert(body.size() - 1, ", \"padding\": \"" + std::string(200000, 'p') + "\"");
+  RequestBody spooled = Spooled(dir.path(), body, "");
+  std::string head = "POST " + kSyncedPath + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
+                     kConfigToken + "\r\nContent-Length: 0\r\n\r\n";
+  Reply reply = ParseReply(f.router.Handle(head, spooled, "127.0.0.1", 40000));
+  CHECK(reply.status == 200);
+  auto items = f.store->ListInbox(std::nullopt, 10);
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 1);
+  CHECK(items->front().webhook_id == std::optional<int64_t>(77));
+  CHECK(items->front().user_id == std::optional<int64_t>(1042));
+  auto stored = f.store->InboxBody(items->front().id);
+  REQUIRE(stored.ok());
+  CHECK(*stored == body);
+  RequestBody broken = Spooled(dir.path(), "{\"id_webhook_data\": 78, \"x\": [1,}", "");
+  CHECK(ParseReply(f.router.Handle(head, broken, "127.0.0.1", 40000)).status == 400);
+  CHECK(f.InboxSize() == 1);
+}
+
+}  // namespace
+}  // namespace freenahi
