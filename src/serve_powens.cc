@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string_view>
 #include <utility>
 
 #include "hooks.h"
@@ -66,6 +67,23 @@ std::string JsonEscape(const std::string& text) {
     }
   }
   return out;
+}
+
+// The "freenahi: warning: ..." lines a successful pull child printed (investments a domain
+// refuses, say): one log line each, so a daemon user sees them too.
+void LogChildWarnings(const std::string& stderr_text) {
+  constexpr std::string_view kPrefix = "freenahi: warning: ";
+  size_t start = 0;
+  while (start < stderr_text.size()) {
+    size_t end = stderr_text.find('\n', start);
+    if (end == std::string::npos) end = stderr_text.size();
+    std::string_view line(stderr_text.data() + start, end - start);
+    if (line.substr(0, kPrefix.size()) == kPrefix) {
+      std::string text(line.substr(kPrefix.size()));
+      LOG_WARN("powens: pull: %s", text.c_str());
+    }
+    start = end + 1;
+  }
 }
 
 // A small standalone HTML page; `title` is plain text, `body_html` already escaped.
@@ -174,6 +192,7 @@ void ServePowens::PullEnded(const SubprocessResult& result) {
   }
   if (result.ok()) {
     LOG_INFO("powens: pull done");
+    LogChildWarnings(result.stderr_tail);
   } else {
     std::string why = result.stderr_tail;  // the child's one-line error, never a secret
     while (!why.empty() && why.back() == '\n') why.pop_back();

@@ -42,6 +42,8 @@ expect_eq "no pull scheduled by a refused callback" "0" "$(calls /2.0/users/me)"
 grep -q "pull.* started" "$WORK/daemon.log" && fail "a refused callback started a pull"
 pass "no pull child started"
 
+# (Its pull meets a domain that refuses investments: the child's warning reaches the log.)
+fake_set '{"faults": [{"path": "/2.0/users/me/connections/317/investments", "status": 403, "times": 1}]}'
 expect_eq "the link's own state is accepted" "200" "$(callback "connection_id=317&state=$USED")"
 expect_match "the connected page" "<h1>Bank connected</h1>" "$(cat "$WORK/page.html")"
 for i in $(seq 1 100); do grep -q "pull of connection 317 started" "$WORK/daemon.log" && break; sleep 0.05; done
@@ -62,6 +64,7 @@ for s in "$EXPIRED" "$USED" "$MANAGE"; do
 done
 pass "no state value in the log"
 expect_eq "only the accepted connect pulled" "1" "$(grep -c 'powens: pull.* started' "$WORK/daemon.log")"
+expect_match "the pull's warning is logged" "warn: powens: pull: investments not pulled: .*HTTP 403" "$(grep 'powens: pull: ' "$WORK/daemon.log")"
 stop_daemon TERM
 no_secrets_in "$WORK/outputs.log" "$WORK/daemon.log" "$FAKE_LOG"
 finish
