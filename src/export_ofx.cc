@@ -3,6 +3,9 @@
 // FITID = the Powens transaction id, stable across exports) and QIF (one !Account block per
 // account). Booked transactions only: a pending one is not on a statement yet.
 #include "export.h"
+
+#include <algorithm>
+
 #include "output.h"
 #include "paris_time.h"
 

@@ -4,6 +4,8 @@
 // investments, loans, spending per month and per category. Charts come from report_svg.cc.
 #include "report.h"
 
+#include <algorithm>
+
 #include "decimal.h"
 #include "money.h"
 #include "output.h"

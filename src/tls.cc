@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Conn over a plain socket and over mbedTLS (server side), and the loadable TlsServerContext.
-// Never polls or blocks: WANT_* go back to the event loop. Certificate writing is tls_cert.cc.
+// Conn over a plain socket, and the loadable TlsServerContext whose connections are
+// TlsSessions (tls_session.cc). Never polls or blocks: WANT_* go back to the event loop.
+// Certificate writing is tls_cert.cc.
 #include "tls.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "crypto.h"
 #include "socket_io.h"
 #include "tls_compat.h"
+#include "tls_session.h"
 
 namespace freenahi {
 namespace {
@@ -52,50 +54,6 @@ class PlainConn : public Conn {
   std::string last_error_;
 };
 
-class ServerContext;
-
-// One TLS server connection. The mbedTLS BIO callbacks point at `this`, so it never moves
-// (it lives behind the unique_ptr Accept returns).
-class TlsConn : public Conn {
- public:
-  TlsConn(std::shared_ptr<ServerContext> context, UniqueFd fd);
-  ~TlsConn() override;
-  TlsConn(const TlsConn&) = delete;
-  TlsConn& operator=(const TlsConn&) = delete;
-
-  // Returns a non-zero mbedTLS code when the connection could not be set up.
-  int setup_error() const { return setup_error_; }
-
-  IoResult Read(char* buffer, size_t capacity) override;
-  IoResult Write(const char* data, size_t size) override;
-  bool HasBufferedInput() const override {
-    return mbedtls_ssl_get_bytes_avail(ssl_.get()) > 0 ||
-           mbedtls_ssl_check_pending(ssl_.get()) != 0;
-  }
-  const std::string& last_error() const override { return last_error_; }
-  int fd() const override { return fd_.get(); }
-
- private:
-  static int BioSend(void* self, const unsigned char* data, size_t size);
-  static int BioRecv(void* self, unsigned char* buffer, size_t capacity);
-  // Maps an mbedTLS result <= 0 to an Io, recording the error text under `what`.
-  IoResult Fail(int ret, const char* what);
-  // kDone once the handshake is over; otherwise what to wait for.
-  IoResult Handshake();
-
-  std::shared_ptr<ServerContext> context_;  // first: ssl_ points into its config
-  UniqueFd fd_;
-  tls_compat::SslContext ssl_;
-  int setup_error_ = 0;
-  int socket_errno_ = 0;  // errno of the last failed send/recv, for the error text
-  bool handshake_done_ = false;
-  // After WANT_* from mbedtls_ssl_write, the size it was given: mbedTLS has already encrypted
-  // that much and must be called again with the same length, or it reports the larger length
-  // as written. 0: nothing pending.
-  size_t pending_write_size_ = 0;
-  std::string last_error_;
-};
-
 class ServerContext : public TlsServerContext, public std::enable_shared_from_this<ServerContext> {
  public:
   ServerContext() = default;
@@ -105,7 +63,7 @@ class ServerContext : public TlsServerContext, public std::enable_shared_from_th
   Status Init(const std::string& cert_path, const std::string& key_path);
   const std::string& fingerprint() const override { return fingerprint_; }
   std::unique_ptr<Conn> Accept(UniqueFd fd) override {
-    return std::make_unique<TlsConn>(shared_from_this(), std::move(fd));
+    return std::make_unique<TlsSession>(shared_from_this(), config_.get(), std::move(fd), nullptr);
   }
   const mbedtls_ssl_config* config() const { return config_.get(); }
 
@@ -119,85 +77,6 @@ class ServerContext : public TlsServerContext, public std::enable_shared_from_th
   tls_compat::SslConfig config_;
   std::string fingerprint_;
 };
-
-TlsConn::TlsConn(std::shared_ptr<ServerContext> context, UniqueFd fd)
-    : context_(std::move(context)), fd_(std::move(fd)) {
-  setup_error_ = mbedtls_ssl_setup(ssl_.get(), context_->config());
-  if (setup_error_ == 0) mbedtls_ssl_set_bio(ssl_.get(), this, BioSend, BioRecv, nullptr);
-}
-
-TlsConn::~TlsConn() {
-  // Best effort: one non-blocking attempt, the peer may already be gone.
-  if (handshake_done_) mbedtls_ssl_close_notify(ssl_.get());
-}
-
-int TlsConn::BioSend(void* self, const unsigned char* data, size_t size) {
-  auto* conn = static_cast<TlsConn*>(self);
-  ssize_t n = SendNow(conn->fd_.get(), data, size);
-  if (n >= 0) return static_cast<int>(n);
-  if (WouldBlock(errno)) return MBEDTLS_ERR_SSL_WANT_WRITE;
-  conn->socket_errno_ = errno;
-  return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
-                                               : MBEDTLS_ERR_NET_SEND_FAILED;
-}
-
-int TlsConn::BioRecv(void* self, unsigned char* buffer, size_t capacity) {
-  auto* conn = static_cast<TlsConn*>(self);
-  ssize_t n = RecvNow(conn->fd_.get(), buffer, capacity);
-  if (n >= 0) return static_cast<int>(n);  // 0: orderly TCP close, mbedTLS says CONN_EOF
-  if (WouldBlock(errno)) return MBEDTLS_ERR_SSL_WANT_READ;
-  conn->socket_errno_ = errno;
-  return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
-}
-
-Conn::IoResult TlsConn::Fail(int ret, const char* what) {
-  switch (ret) {
-    case MBEDTLS_ERR_SSL_WANT_READ:
-      return {Io::kWantRead, 0};
-    case MBEDTLS_ERR_SSL_WANT_WRITE:
-      return {Io::kWantWrite, 0};
-    case 0:
-    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
-    case MBEDTLS_ERR_SSL_CONN_EOF:  // TCP closed without close_notify: still just closed
-      return {Io::kClosed, 0};
-    default:
-      break;
-  }
-  last_error_ = std::string(what) + ": " + tls_compat::ErrorText(ret);
-  if (socket_errno_ != 0) last_error_ += " (" + ErrnoText(socket_errno_) + ")";
-  return {Io::kError, 0};
-}
-
-Conn::IoResult TlsConn::Handshake() {
-  if (handshake_done_) return {Io::kDone, 0};
-  if (setup_error_ != 0) return Fail(setup_error_, "TLS setup failed");
-  int ret = mbedtls_ssl_handshake(ssl_.get());
-  if (ret != 0) return Fail(ret, "TLS handshake failed");
-  handshake_done_ = true;
-  return {Io::kDone, 0};
-}
-
-Conn::IoResult TlsConn::Read(char* buffer, size_t capacity) {
-  IoResult handshake = Handshake();
-  if (handshake.io != Io::kDone) return handshake;
-  if (capacity == 0) return {Io::kDone, 0};
-  int ret = mbedtls_ssl_read(ssl_.get(), reinterpret_cast<unsigned char*>(buffer), capacity);
-  if (ret > 0) return {Io::kDone, static_cast<size_t>(ret)};
-  return Fail(ret, "TLS read failed");
-}
-
-Conn::IoResult TlsConn::Write(const char* data, size_t size) {
-  IoResult handshake = Handshake();
-  if (handshake.io != Io::kDone) return handshake;
-  if (size == 0) return {Io::kDone, 0};
-  if (pending_write_size_ > 0 && pending_write_size_ < size) size = pending_write_size_;
-  int ret = mbedtls_ssl_write(ssl_.get(), reinterpret_cast<const unsigned char*>(data), size);
-  bool again = ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ;
-  pending_write_size_ = again ? size : 0;
-  if (ret > 0) return {Io::kDone, static_cast<size_t>(ret)};
-  if (ret == 0) return {Io::kWantWrite, 0};  // not expected for size > 0; try again later
-  return Fail(ret, "TLS write failed");
-}
 
 // The file's errno text when it cannot be opened: clearer than mbedTLS's "file I/O error".
 Status CheckReadable(const std::string& what, const std::string& path) {

@@ -12,6 +12,7 @@
 
 #include "socket_io.h"
 #include "tls_compat.h"
+#include "tls_session.h"
 
 namespace freenahi {
 namespace {
@@ -51,40 +52,19 @@ std::string UntrustedReason(uint32_t flags) {
 
 class ClientContext;
 
-// One TLS client connection. The BIO callbacks point at `this`, so it never moves.
-class ClientConn : public Conn {
+// One TLS client connection: a TlsSession that says why a certificate was refused.
+class ClientConn : public TlsSession {
  public:
-  ClientConn(std::shared_ptr<ClientContext> context, UniqueFd fd, const std::string& hostname);
-  ~ClientConn() override {
-    if (handshake_done_) mbedtls_ssl_close_notify(ssl_.get());  // best effort
-  }
-  ClientConn(const ClientConn&) = delete;
-  ClientConn& operator=(const ClientConn&) = delete;
+  ClientConn(std::shared_ptr<const void> context, const mbedtls_ssl_config* config, UniqueFd fd,
+             const std::string& hostname)
+      : TlsSession(std::move(context), config, std::move(fd), hostname.c_str()),
+        hostname_(hostname) {}
 
-  IoResult Read(char* buffer, size_t capacity) override;
-  IoResult Write(const char* data, size_t size) override;
-  bool HasBufferedInput() const override {
-    return mbedtls_ssl_get_bytes_avail(ssl_.get()) > 0 ||
-           mbedtls_ssl_check_pending(ssl_.get()) != 0;
-  }
-  const std::string& last_error() const override { return last_error_; }
-  int fd() const override { return fd_.get(); }
+ protected:
+  bool DiagnoseFailure(int ret, IoResult* result) override;
 
  private:
-  static int BioSend(void* self, const unsigned char* data, size_t size);
-  static int BioRecv(void* self, unsigned char* buffer, size_t capacity);
-  IoResult Fail(int ret, const char* what);
-  IoResult Handshake();
-
-  std::shared_ptr<ClientContext> context_;  // first: ssl_ points into its config
-  UniqueFd fd_;
   std::string hostname_;
-  tls_compat::SslContext ssl_;
-  int setup_error_ = 0;
-  int socket_errno_ = 0;
-  bool handshake_done_ = false;
-  size_t pending_write_size_ = 0;  // see TlsConn in tls.cc: WANT_* means "same length again"
-  std::string last_error_;
 };
 
 class ClientContext : public TlsClientContext,
@@ -96,7 +76,7 @@ class ClientContext : public TlsClientContext,
 
   Status Init(const std::string& system_bundle, const std::string& extra_ca_file);
   std::unique_ptr<Conn> Connect(UniqueFd fd, const std::string& hostname) override {
-    return std::make_unique<ClientConn>(shared_from_this(), std::move(fd), hostname);
+    return std::make_unique<ClientConn>(shared_from_this(), config_.get(), std::move(fd), hostname);
   }
   const mbedtls_ssl_config* config() const { return config_.get(); }
 
@@ -108,90 +88,20 @@ class ClientContext : public TlsClientContext,
   tls_compat::SslConfig config_;
 };
 
-ClientConn::ClientConn(std::shared_ptr<ClientContext> context, UniqueFd fd,
-                       const std::string& hostname)
-    : context_(std::move(context)), fd_(std::move(fd)), hostname_(hostname) {
-  setup_error_ = mbedtls_ssl_setup(ssl_.get(), context_->config());
-  if (setup_error_ == 0) setup_error_ = mbedtls_ssl_set_hostname(ssl_.get(), hostname_.c_str());
-  if (setup_error_ == 0) mbedtls_ssl_set_bio(ssl_.get(), this, BioSend, BioRecv, nullptr);
-}
-
-int ClientConn::BioSend(void* self, const unsigned char* data, size_t size) {
-  auto* conn = static_cast<ClientConn*>(self);
-  ssize_t n = SendNow(conn->fd_.get(), data, size);
-  if (n >= 0) return static_cast<int>(n);
-  if (WouldBlock(errno)) return MBEDTLS_ERR_SSL_WANT_WRITE;
-  conn->socket_errno_ = errno;
-  return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
-                                               : MBEDTLS_ERR_NET_SEND_FAILED;
-}
-
-int ClientConn::BioRecv(void* self, unsigned char* buffer, size_t capacity) {
-  auto* conn = static_cast<ClientConn*>(self);
-  ssize_t n = RecvNow(conn->fd_.get(), buffer, capacity);
-  if (n >= 0) return static_cast<int>(n);
-  if (WouldBlock(errno)) return MBEDTLS_ERR_SSL_WANT_READ;
-  conn->socket_errno_ = errno;
-  return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
-}
-
-Conn::IoResult ClientConn::Fail(int ret, const char* what) {
-  switch (ret) {
-    case MBEDTLS_ERR_SSL_WANT_READ:
-      return {Io::kWantRead, 0};
-    case MBEDTLS_ERR_SSL_WANT_WRITE:
-      return {Io::kWantWrite, 0};
-    case 0:
-    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
-    case MBEDTLS_ERR_SSL_CONN_EOF:
-      return {Io::kClosed, 0};
-    default:
-      break;
+bool ClientConn::DiagnoseFailure(int ret, IoResult* result) {
+  if (tls_compat::IsClientReadRetry(ret)) {
+    *result = {Io::kWantRead, 0};
+    return true;
   }
-  if (tls_compat::IsClientReadRetry(ret)) return {Io::kWantRead, 0};
   // The verification flags, not the error code, say why: TLS 1.2 answers X509_CERT_VERIFY_FAILED
   // but 3.x's TLS 1.3 code may report the alert it sends instead. -1: nothing verified yet.
-  uint32_t flags = mbedtls_ssl_get_verify_result(ssl_.get());
-  if (!handshake_done_ && flags != 0 && flags != static_cast<uint32_t>(-1)) {
-    uint32_t trust_flags = flags & ~static_cast<uint32_t>(MBEDTLS_X509_BADCERT_CN_MISMATCH);
-    last_error_ = trust_flags != 0 ? "certificate not trusted: " + UntrustedReason(trust_flags)
-                                   : "certificate is not for " + hostname_;
-    return {Io::kError, 0};
-  }
-  last_error_ = std::string(what) + ": " + tls_compat::ErrorText(ret);
-  if (socket_errno_ != 0) last_error_ += std::string(" (") + strerror(socket_errno_) + ")";
-  return {Io::kError, 0};
-}
-
-Conn::IoResult ClientConn::Handshake() {
-  if (handshake_done_) return {Io::kDone, 0};
-  if (setup_error_ != 0) return Fail(setup_error_, "TLS setup failed");
-  int ret = mbedtls_ssl_handshake(ssl_.get());
-  if (ret != 0) return Fail(ret, "TLS handshake failed");
-  handshake_done_ = true;
-  return {Io::kDone, 0};
-}
-
-Conn::IoResult ClientConn::Read(char* buffer, size_t capacity) {
-  IoResult handshake = Handshake();
-  if (handshake.io != Io::kDone) return handshake;
-  if (capacity == 0) return {Io::kDone, 0};
-  int ret = mbedtls_ssl_read(ssl_.get(), reinterpret_cast<unsigned char*>(buffer), capacity);
-  if (ret > 0) return {Io::kDone, static_cast<size_t>(ret)};
-  return Fail(ret, "TLS read failed");
-}
-
-Conn::IoResult ClientConn::Write(const char* data, size_t size) {
-  IoResult handshake = Handshake();
-  if (handshake.io != Io::kDone) return handshake;
-  if (size == 0) return {Io::kDone, 0};
-  if (pending_write_size_ > 0 && pending_write_size_ < size) size = pending_write_size_;
-  int ret = mbedtls_ssl_write(ssl_.get(), reinterpret_cast<const unsigned char*>(data), size);
-  bool again = ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ;
-  pending_write_size_ = again ? size : 0;
-  if (ret > 0) return {Io::kDone, static_cast<size_t>(ret)};
-  if (ret == 0) return {Io::kWantWrite, 0};
-  return Fail(ret, "TLS write failed");
+  uint32_t flags = mbedtls_ssl_get_verify_result(ssl());
+  if (handshake_done() || flags == 0 || flags == static_cast<uint32_t>(-1)) return false;
+  uint32_t trust_flags = flags & ~static_cast<uint32_t>(MBEDTLS_X509_BADCERT_CN_MISMATCH);
+  last_error_ = trust_flags != 0 ? "certificate not trusted: " + UntrustedReason(trust_flags)
+                                 : "certificate is not for " + hostname_;
+  *result = {Io::kError, 0};
+  return true;
 }
 
 Status ClientContext::LoadFile(const std::string& path, bool all_must_parse) {

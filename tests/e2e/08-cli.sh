@@ -76,6 +76,6 @@ expect_eq "replay of an unknown id exits 1" "1" "$RC"
 expect_match "and says so" "inbox item 999: not found" "$OUT"
 run inbox replay abc --config "$CONFIG"
 expect_eq "replay of a non-id exits 2" "2" "$RC"
-ps -o args= -p "$DAEMON_PID" | grep -qF "$TOKEN" && fail "token visible in ps"
+grep -qF "$TOKEN" <<< "$(ps -o args= -p "$DAEMON_PID")" && fail "token visible in ps"
 pass "no secret on the command line (ps)"
 finish

@@ -12,7 +12,7 @@ expect_out "accounts table (display-width alignment)" <<'EOF'
 2881  Connecteur de test  Compte de dépôt  checking  FR76 **** 0185  1523.47 EUR  -42.90 EUR  2024-03-14 07:02  ok
 2882  Connecteur de test  Livret A         savings   ****5432        8200.00 EUR              2024-03-14 07:02  ok
 EOF
-printf '%s\n' "$OUT" | grep -q $'\033' && fail "colour codes in piped output"
+grep -q $'\033' <<< "$OUT" && fail "colour codes in piped output"
 pass "no colour when stdout is not a terminal"
 out --config "$CONFIG" accounts --json
 expect_out "accounts --json, --config before the command" <<'EOF'

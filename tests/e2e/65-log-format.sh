@@ -19,11 +19,11 @@ run_daemon() {
     env "$@" "$FREENAHI_BIN" serve --config "$CONFIG" >> "$out" 2>> "$err" &
     DAEMON_PID=$!
     for i in $(seq 1 100); do
-      if cat "$out" "$err" | grep -q "listening on .*:$PORT"; then return 0; fi
+      if grep -q "listening on .*:$PORT" "$out" "$err"; then return 0; fi
       kill -0 "$DAEMON_PID" 2>/dev/null || break
       sleep 0.05
     done
-    if cat "$out" "$err" | grep -q "Address already in use"; then
+    if grep -q "Address already in use" "$out" "$err"; then
       local old=$PORT
       PORT=$((20000 + RANDOM % 30000))
       sed -i "s/127.0.0.1:$old/127.0.0.1:$PORT/" "$CONFIG"

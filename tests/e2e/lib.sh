@@ -29,7 +29,9 @@ expect_eq() {  # expect_eq WHAT EXPECTED ACTUAL
   pass "$1"
 }
 expect_match() {  # expect_match WHAT REGEX TEXT
-  printf '%s' "$3" | grep -Eq -- "$2" || fail "$1: '$3' does not match /$2/"
+  # A here-string, not `printf | grep -q`: grep quitting at the first match can kill printf with
+  # SIGPIPE on a long text, and pipefail then reads that as no match.
+  grep -Eq -- "$2" <<< "$3" || fail "$1: '$3' does not match /$2/"
   pass "$1"
 }
 finish() {
@@ -71,11 +73,11 @@ start_daemon() {
     DAEMON_PID=$!
     local i
     for i in $(seq 1 100); do
-      if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "listening on .*:$PORT"; then return 0; fi
+      if grep -q "listening on .*:$PORT" < <(tail -n +$((skip + 1)) "$WORK/daemon.log"); then return 0; fi
       if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
       sleep 0.05
     done
-    if tail -n +$((skip + 1)) "$WORK/daemon.log" | grep -q "Address already in use"; then
+    if grep -q "Address already in use" < <(tail -n +$((skip + 1)) "$WORK/daemon.log"); then
       local old=$PORT
       PORT=$((20000 + RANDOM % 30000))
       sed -i "s/127.0.0.1:$old/127.0.0.1:$PORT/" "$CONFIG"

@@ -4,6 +4,7 @@
 #include "powens.h"
 
 #include "catch.h"
+#include <algorithm>
 #include <string>
 #include <vector>
 
