@@ -2,7 +2,7 @@
 # Sourced by run.sh and test.sh: the Debian packages freenahi builds and tests with, and
 # ensure_packages, which installs only what is missing (apt-get; sudo when not root).
 BUILD_PACKAGES="g++ cmake ninja-build libmbedtls-dev libsqlite3-dev rapidjson-dev zlib1g-dev libqrencode-dev xz-utils patch ca-certificates"
-TEST_PACKAGES="catch2 curl openssl sqlite3 procps hledger ledger beancount ofx libfinance-qif-perl python3"
+TEST_PACKAGES="catch2 curl openssl sqlite3 procps hledger ledger beancount ofx libfinance-qif-perl python3 tzdata"
 BENCH_PACKAGES="wrk"  # scripts/bench-webhooks.sh (not CI)
 
 ensure_packages() {

@@ -2,6 +2,7 @@
 // `freenahi connect [--lang fr] [--manage] [--reconnect ID]`: a single-use code from Powens, then
 // the webview link (every value URL-encoded) and, on a terminal, the same link as a QR code.
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@ namespace freenahi {
 namespace {
 
 constexpr const char* kWebview = "https://webview.powens.com/";
+constexpr UnixSeconds kStateLifetimeS = 3600;  // bank login and SCA can take a while
 
 bool ParseConnectionId(const std::string& text, int64_t* id) {
   if (text.empty() || text.size() > 18) return false;
@@ -66,12 +68,19 @@ int CmdConnect(const CliArgs& args) {
   std::unique_ptr<PowensClient> client = MakePowensClient(*config, &*user, false);
   Result<std::string> temporary = client->TemporaryCode();
   if (!temporary.ok()) return CliError(kExitFailure, temporary.status().message());
-  Result<std::string> nonce = RandomBytes(12);
+  // The callback accepts only this value, once, within the hour (serve_powens.cc): a page on
+  // the box that anyone could call with a made-up connection id stays inert.
+  Result<std::string> nonce = RandomBytes(16);
+  if (!nonce.ok()) return CliError(kExitFailure, nonce.status().message());
+  const std::string state = HexLower(*nonce);
+  const UnixSeconds now = static_cast<UnixSeconds>(time(nullptr));
+  Status remembered = store->AddWebviewState(state, page, now, now + kStateLifetimeS);
+  if (!remembered.ok()) return CliError(kExitFailure, remembered.message());
   std::vector<std::pair<const char*, std::string>> params = {
       {"domain", PowensDomainHost(config->domain)}, {"client_id", config->client_id}};
   if (!config->redirect_uri.empty()) params.emplace_back("redirect_uri", config->redirect_uri);
   params.emplace_back("code", *temporary);
-  params.emplace_back("state", nonce.ok() ? HexLower(*nonce) : "freenahi");
+  params.emplace_back("state", state);
   params.emplace_back("connector_capabilities", "bank,bankwealth");
   if (reconnect_id != 0) params.emplace_back("connection_id", std::to_string(reconnect_id));
   std::string url = kWebview + lang + "/" + page + Query(params);
@@ -79,7 +88,8 @@ int CmdConnect(const CliArgs& args) {
   if (tty) {
     std::string qr = QrForTerminal(url);
     if (!qr.empty()) printf("%s\n", qr.c_str());
-    printf("Open this link (valid for a few minutes, once) on your phone or computer:\n");
+    printf("Open this link (valid for a few minutes, once; its return for an hour) on your phone\n"
+           "or computer:\n");
   }
   printf("%s\n", url.c_str());
   if (tty && page == "connect")
@@ -94,7 +104,8 @@ extern const CommandSpec kConnectCommand = {
      "  Gets a single-use code from Powens and prints the webview link: connect a new bank,\n"
      "  --manage to enable accounts or fix a login, --reconnect ID to renew a bank's consent\n"
      "  (SCA). On a terminal, also as a QR code for a phone. The webview comes back to\n"
-     "  [powens] redirect_uri, which `freenahi serve` answers and then pulls the new data.\n"
+     "  [powens] redirect_uri, which `freenahi serve` answers and then pulls the new data; it\n"
+     "  accepts only the return of a link printed here, once, within the hour.\n"
      "example: freenahi connect --lang fr\n",
     "lang reconnect", "manage", CmdConnect};
 

@@ -4,6 +4,7 @@
 // token in the database (owner-only), then prints what to register in the Powens console.
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -128,12 +129,28 @@ struct Credentials {
   bool complete() const { return !domain.empty() && !client_id.empty() && !client_secret.empty(); }
 };
 
-// Flags first, then the config's values, then questions on a terminal.
+constexpr const char* kSecretEnv = "FREENAHI_CLIENT_SECRET";
+
+// Flags first, then the environment (the secret only), then the config's values, then questions
+// on a terminal. A secret given as a literal flag works but is warned about: every local user
+// sees a process's argv in `ps` and /proc, and the shell keeps it in its history.
 Credentials GatherCredentials(const CliArgs& args, const Config& current) {
   Credentials c{current.domain, current.client_id, current.client_secret};
   if (auto v = args.Value("domain")) c.domain = *v;
   if (auto v = args.Value("client-id")) c.client_id = *v;
-  if (auto v = args.Value("client-secret")) c.client_secret = *v == "-" ? ReadLine(false) : *v;
+  const char* from_env = getenv(kSecretEnv);
+  if (auto v = args.Value("client-secret")) {
+    if (*v == "-") {
+      c.client_secret = ReadLine(false);
+      if (!c.client_secret.empty() && c.client_secret.back() == '\r') c.client_secret.pop_back();
+    } else {
+      c.client_secret = *v;
+      fprintf(stderr, "freenahi: warning: --client-secret VALUE shows in `ps` and your shell "
+                      "history: use %s=... or --client-secret - (stdin) instead\n", kSecretEnv);
+    }
+  } else if (from_env != nullptr && *from_env != '\0') {
+    c.client_secret = from_env;
+  }
   if (!CanPrompt()) return c;
   if (c.domain.empty()) c.domain = Prompt("Powens domain (name-sandbox)", false);
   if (c.client_id.empty()) c.client_id = Prompt("Powens client ID", false);
@@ -231,11 +248,15 @@ extern const CommandSpec kInitCommand = {
      "  secret is not echoed), calls POST /auth/init once and keeps the permanent user token in\n"
      "  the database; running it again never creates a second Powens user. Then prints the\n"
      "  webhook URL and the redirect URI to register in the Powens console.\n"
-     "  --client-secret - reads the secret from stdin (a flag value shows in `ps`).\n"
+     "  The client secret: --client-secret - reads it from stdin, or set FREENAHI_CLIENT_SECRET\n"
+     "  in the environment. A literal --client-secret VALUE still works (scripts written for it\n"
+     "  keep running) but prints a warning: any local user sees it in `ps`, and it stays in the\n"
+     "  shell history.\n"
      "  --public-url    how Powens reaches this box (default https://<hostname>[:port])\n"
      "  --force         start from a fresh config instead of completing the existing one\n"
      "  A relative --database is relative to the config file's directory.\n"
-     "example: freenahi init --domain exampleco-sandbox --client-id 12345678 --client-secret -\n",
+     "example: freenahi init --domain exampleco-sandbox --client-id 12345678 --client-secret -\n"
+     "example: FREENAHI_CLIENT_SECRET=\"$(cat secret.txt)\" freenahi init --client-id 12345678\n",
     "listen database domain client-id client-secret redirect-uri public-url", "force", CmdInit};
 
 }  // namespace freenahi

@@ -74,11 +74,13 @@ int CmdPull(const CliArgs& args) {
     printf("%s\n", line.c_str());
   }
   if (!summary.ok()) return CliError(kExitFailure, summary.status().message());
+  for (const std::string& warning : summary->warnings)  // never a secret: ids, codes, hosts
+    fprintf(stderr, "freenahi: warning: %s\n", warning.c_str());
   if (tty)
     fprintf(stderr, "pulled %lld pages, %lld rows in %lld calls%s\n",
             static_cast<long long>(summary->pages), static_cast<long long>(summary->rows),
             static_cast<long long>(client->calls()),
-            summary->skipped ? " (some transactions of unlisted accounts skipped)" : "");
+            summary->skipped ? " (some records of unlisted accounts skipped)" : "");
   return kExitOk;
 }
 

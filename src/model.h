@@ -120,8 +120,8 @@ struct Connection {
   std::optional<std::string> error_message;  // the bank's words, when given
   std::optional<UnixSeconds> last_update, created;  // Paris → UTC
   bool active = true;
-  // Health, from the API pull (the webhook parse may fill them too): when Powens retries next,
-  // and the earliest expiry of the bank consents (sources[].access_expire). Paris → UTC.
+  // Health, from webhooks and pulls alike: when Powens retries next, and the earliest expiry of
+  // the bank consents (sources[].access_expire). Paris → UTC; unreadable values are left out.
   std::optional<UnixSeconds> next_try, access_expire;
   std::vector<Account> accounts;
 };
@@ -145,13 +145,14 @@ struct Payload {
 };
 
 // One page of the Powens API as pulled (powens_page.cc fills it, Store::ApplyPulled writes it in
-// one transaction): connections with their accounts, bare accounts, and transactions whose
-// account_id names their account (pages list them flat, not nested).
+// one transaction): connections with their accounts, bare accounts, and transactions and
+// investments whose account_id names their account (pages list them flat, not nested).
 struct PulledPage {
   std::optional<User> user;  // GET /users/me
   std::vector<Connection> connections;
   std::vector<Account> accounts;
   std::vector<Transaction> transactions;
+  std::vector<Investment> investments;
 };
 
 }  // namespace freenahi

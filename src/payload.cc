@@ -71,7 +71,7 @@ constexpr std::string_view kReadKeys[] = {
     // body, user, connection, connector
     "id_webhook_data", "user", "id_user", "connection", "account", "id_connection", "id", "signin",
     "platform", "connector", "id_connector", "connector_uuid", "uuid", "state", "error_message",
-    "last_update", "created", "active", "accounts",
+    "last_update", "created", "active", "accounts", "next_try", "sources", "access_expire",
     // account, currency, loan
     "number", "original_name", "name", "iban", "type", "usage", "currency", "precision", "balance",
     "coming", "deleted", "disabled", "loan", "transactions", "investments", "total_amount",
@@ -422,6 +422,27 @@ Status ParseConnector(const Node& n, Connection* c) {
   return GetText(n, "connector_uuid", &c->connector_uuid);
 }
 
+// A Paris datetime member; nullopt when absent or unreadable: health hints never fail a payload.
+std::optional<UnixSeconds> HealthTime(const Node& n, const char* key) {
+  const JValue* v = n.Get(key);
+  if (v == nullptr || !v->IsString()) return std::nullopt;
+  Result<UnixSeconds> t = AsParisTime(std::string_view(v->GetString(), v->GetStringLength()));
+  return t.ok() ? std::optional<UnixSeconds>(*t) : std::nullopt;
+}
+
+// next_try, and the earliest sources[].access_expire (the first consent to run out).
+void ParseHealth(const Node& n, Connection* c) {
+  c->next_try = HealthTime(n, "next_try");
+  const JValue* sources = n.Get("sources");
+  if (sources == nullptr || !sources->IsArray()) return;
+  for (SizeType i = 0; i < sources->Size(); ++i) {
+    if (!(*sources)[i].IsObject()) continue;
+    const Node source{&(*sources)[i], &n, "sources", i};
+    std::optional<UnixSeconds> expire = HealthTime(source, "access_expire");
+    if (expire && (!c->access_expire || *expire < *c->access_expire)) c->access_expire = expire;
+  }
+}
+
 Status ParseConnection(const Node& n, int64_t default_user_id, Connection* c) {
   FREENAHI_RETURN_IF_ERROR(GetId(n, "id", &c->id));
   c->user_id = default_user_id;
@@ -432,6 +453,7 @@ Status ParseConnection(const Node& n, int64_t default_user_id, Connection* c) {
   FREENAHI_RETURN_IF_ERROR(GetOpt(n, "last_update", AsParisTime, &c->last_update));
   FREENAHI_RETURN_IF_ERROR(GetOpt(n, "created", AsParisTime, &c->created));
   FREENAHI_RETURN_IF_ERROR(GetBool(n, "active", &c->active));
+  ParseHealth(n, c);
   const AccountDefaults defaults{c->id, c->user_id};
   return ParseArray(n, "accounts", &c->accounts, [&defaults](const Node& a, Account* out) {
     return ParseAccount(a, defaults, out);
@@ -578,6 +600,10 @@ Status ConvertAccount(const rapidjson::Value& v, Account* out) {
 
 Status ConvertTransaction(const rapidjson::Value& v, const Account& account, Transaction* out) {
   return ParseTransaction(Node{&v}, account, out);
+}
+
+Status ConvertInvestment(const rapidjson::Value& v, const Account& account, Investment* out) {
+  return ParseInvestment(Node{&v}, account, out);
 }
 
 }  // namespace payload_internal

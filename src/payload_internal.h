@@ -189,11 +189,13 @@ Status ParseUser(const Node& n, const char* id_key, User* u);
 Status ParseRoot(const Node& root, WebhookEvent event, Payload* p);
 // The webhook's record converters, for API pages (powens_page.cc): `v` is an object parsed with
 // kParseNumbersAsStringsFlag; error paths are relative to it ("accounts[0].balance: ...").
-// A connection brings its nested accounts; a transaction takes its account's id and currency.
+// A connection brings its nested accounts; a transaction or an investment takes its account's id
+// and currency.
 Status ConvertUser(const rapidjson::Value& v, User* out);
 Status ConvertConnection(const rapidjson::Value& v, Connection* out);
 Status ConvertAccount(const rapidjson::Value& v, Account* out);
 Status ConvertTransaction(const rapidjson::Value& v, const Account& account, Transaction* out);
+Status ConvertInvestment(const rapidjson::Value& v, const Account& account, Investment* out);
 
 }  // namespace payload_internal
 }  // namespace freenahi

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // API bodies → model.h records: one RapidJSON DOM per page (numbers kept as text, so money never
-// touches a double), the records converted by payload.cc's converters, plus the few members only
-// the API has (_links, sources[].access_expire, the auth replies).
+// touches a double), the records converted by payload.cc's converters (connection health
+// included, as webhooks carry it too), plus the few members only the API has (_links, the auth
+// replies, the investments list).
 #include "powens_page.h"
 
 #include <rapidjson/document.h>
+
+#include <utility>
 
 #include "paris_time.h"
 #include "payload_internal.h"
@@ -50,32 +53,26 @@ std::string Indexed(const char* key, rapidjson::SizeType i) {
   return std::string(key) + "[" + std::to_string(i) + "]";
 }
 
-// A Paris datetime member, or nullopt when absent or unreadable (health hints, never fatal).
-std::optional<UnixSeconds> ParisTime(const JValue& object, const char* key) {
-  std::optional<std::string> text = Text(object, key);
-  if (!text) return std::nullopt;
-  Result<UnixSeconds> t = ParseParisDatetime(*text);
-  return t.ok() ? std::optional<UnixSeconds>(*t) : std::nullopt;
-}
-
-// next_try, and the earliest sources[].access_expire.
-void ReadHealth(const JValue& v, Connection* c) {
-  c->next_try = ParisTime(v, "next_try");
-  const JValue* sources = Member(v, "sources");
-  if (sources == nullptr || !sources->IsArray()) return;
-  for (const JValue& source : sources->GetArray()) {
-    if (!source.IsObject()) continue;
-    std::optional<UnixSeconds> expire = ParisTime(source, "access_expire");
-    if (expire && (!c->access_expire || *expire < *c->access_expire)) c->access_expire = expire;
-  }
-}
-
 Status AddConnection(const JValue& v, const std::string& where, PulledPage* page) {
   if (!v.IsObject()) return Status::InvalidArgument(where + ": expected an object");
   Connection& c = page->connections.emplace_back();
-  FREENAHI_RETURN_IF_ERROR(payload_internal::ConvertConnection(v, &c).WithContext(where));
-  ReadHealth(v, &c);
-  return Status::Ok();
+  return payload_internal::ConvertConnection(v, &c).WithContext(where);
+}
+
+// The account a flat record (transaction, investment) names by id_account, with the currency its
+// amounts need; nullopt when the pull did not list that account.
+Result<std::optional<Account>> AccountOf(const JValue& v, const std::string& where,
+                                         const std::map<int64_t, Currency>& accounts) {
+  std::optional<std::string> account_text = Text(v, "id_account");
+  Result<int64_t> account_id = account_text ? payload_internal::ParseInteger(*account_text)
+                                            : Result<int64_t>(Status::InvalidArgument("missing"));
+  if (!account_id.ok()) return account_id.status().WithContext(where + ".id_account");
+  auto known = accounts.find(*account_id);
+  if (known == accounts.end()) return std::optional<Account>();
+  Account shell;
+  shell.id = *account_id;
+  shell.currency = known->second;
+  return std::optional<Account>(std::move(shell));
 }
 
 }  // namespace
@@ -170,20 +167,15 @@ Status ParseTransactionsPage(std::string_view body, const std::map<int64_t, Curr
     const JValue& v = (**list)[i];
     const std::string where = Indexed("transactions", i);
     if (!v.IsObject()) return Status::InvalidArgument(where + ": expected an object");
-    std::optional<std::string> account_text = Text(v, "id_account");
-    Result<int64_t> account_id = account_text ? payload_internal::ParseInteger(*account_text)
-                                              : Result<int64_t>(Status::InvalidArgument("missing"));
-    if (!account_id.ok()) return account_id.status().WithContext(where + ".id_account");
-    auto known = accounts.find(*account_id);
-    if (known == accounts.end()) {
+    Result<std::optional<Account>> shell = AccountOf(v, where, accounts);
+    if (!shell.ok()) return shell.status();
+    if (!*shell) {
       ++info->skipped;
       continue;
     }
-    Account shell;
-    shell.id = *account_id;
-    shell.currency = known->second;
     Transaction& t = page->transactions.emplace_back();
-    FREENAHI_RETURN_IF_ERROR(payload_internal::ConvertTransaction(v, shell, &t).WithContext(where));
+    FREENAHI_RETURN_IF_ERROR(
+        payload_internal::ConvertTransaction(v, **shell, &t).WithContext(where));
     std::optional<std::string> last_update = Text(v, "last_update");
     if (last_update && (!info->max_last_update || *last_update > *info->max_last_update))
       info->max_last_update = last_update;
@@ -196,6 +188,31 @@ Status ParseTransactionsPage(std::string_view body, const std::map<int64_t, Curr
     }
   }
   return Status::Ok();
+}
+
+Result<int64_t> ParseInvestmentsPage(std::string_view body,
+                                     const std::map<int64_t, Currency>& accounts,
+                                     PulledPage* page) {
+  rapidjson::Document doc;
+  FREENAHI_RETURN_IF_ERROR(ParseObject(body, &doc).WithContext("investments"));
+  Result<const JValue*> list = PageArray(doc, "investments");
+  if (!list.ok()) return list.status().WithContext("investments");
+  int64_t skipped = 0;
+  for (rapidjson::SizeType i = 0; i < (*list)->Size(); ++i) {
+    const JValue& v = (**list)[i];
+    const std::string where = Indexed("investments", i);
+    if (!v.IsObject()) return Status::InvalidArgument(where + ": expected an object");
+    Result<std::optional<Account>> shell = AccountOf(v, where, accounts);
+    if (!shell.ok()) return shell.status();
+    if (!*shell) {
+      ++skipped;
+      continue;
+    }
+    Investment& investment = page->investments.emplace_back();
+    FREENAHI_RETURN_IF_ERROR(
+        payload_internal::ConvertInvestment(v, **shell, &investment).WithContext(where));
+  }
+  return skipped;
 }
 
 }  // namespace freenahi

@@ -53,6 +53,13 @@ struct TransactionsPageInfo {
 Status ParseTransactionsPage(std::string_view body, const std::map<int64_t, Currency>& accounts,
                              PulledPage* page, TransactionsPageInfo* info);
 
+// GET /users/me/investments → page->investments ({investments: [...], valuation, ...}: the totals
+// are derived, not stored). Same rule as transactions for an account not in `accounts`;
+// returns how many were skipped.
+Result<int64_t> ParseInvestmentsPage(std::string_view body,
+                                     const std::map<int64_t, Currency>& accounts,
+                                     PulledPage* page);
+
 }  // namespace freenahi
 
 #endif  // FREENAHI_POWENS_PAGE_H_

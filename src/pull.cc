@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The pull: user → connections (expand=accounts) → accounts (?all) → transactions pages
+// The pull: user → connections (expand=accounts) → accounts (?all, loans included) →
+// investments (one page, like the webhook's account.investments) → transactions pages
 // (limit=1000&all&last_update=<mark>, following _links.next.href unchanged until null). Each
 // page is parsed, applied in its own store transaction and dropped before the next is fetched.
 #include "pull.h"
@@ -35,6 +36,7 @@ class Puller {
   Status PullUser();
   Status PullConnections();
   Status PullAccounts();
+  Status PullInvestments();
   Status PullTransactions(const std::optional<std::string>& high_water);
 
   PowensClient* client_;
@@ -50,7 +52,7 @@ Status Puller::Apply(const PulledPage& page, const std::string& what) {
   FREENAHI_RETURN_IF_ERROR(store_->ApplyPulled(page, now_()).WithContext(what));
   ++summary_.pages;
   int64_t rows = static_cast<int64_t>(page.connections.size() + page.accounts.size() +
-                                      page.transactions.size());
+                                      page.transactions.size() + page.investments.size());
   for (const Connection& c : page.connections) rows += static_cast<int64_t>(c.accounts.size());
   summary_.rows += rows;
   Progress(what + ": page " + std::to_string(summary_.pages) + ", " + std::to_string(rows) +
@@ -92,6 +94,25 @@ Status Puller::PullAccounts() {
   return Apply(page, "accounts");
 }
 
+// Not paginated by Powens. A domain without the wealth product may refuse the call (4xx): the
+// rest of the pull still matters more, so that is a warning; a network failure, a 5xx or a 429
+// left after the retries still fails the pull.
+Status Puller::PullInvestments() {
+  Result<std::string> body = client_->Get(Scope() + "/investments", "listing investments");
+  if (!body.ok()) {
+    const Status::Code code = body.status().code();
+    if (code != Status::Code::kInvalidArgument && code != Status::Code::kUnauthenticated)
+      return body.status();
+    summary_.warnings.push_back("investments not pulled: " + body.status().message());
+    return Status::Ok();
+  }
+  PulledPage page;
+  Result<int64_t> skipped = ParseInvestmentsPage(*body, currencies_, &page);
+  if (!skipped.ok()) return skipped.status();
+  summary_.skipped += *skipped;
+  return Apply(page, "investments");
+}
+
 Status Puller::PullTransactions(const std::optional<std::string>& high_water) {
   std::string target = TransactionsTarget(options_, high_water);
   std::string previous;
@@ -120,6 +141,7 @@ Status Puller::Run(const std::optional<std::string>& high_water) {
   FREENAHI_RETURN_IF_ERROR(PullUser());
   FREENAHI_RETURN_IF_ERROR(PullConnections());
   FREENAHI_RETURN_IF_ERROR(PullAccounts());
+  FREENAHI_RETURN_IF_ERROR(PullInvestments());
   return PullTransactions(high_water);
 }
 

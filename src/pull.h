@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `freenahi pull`: fills what webhooks missed. Walks the user, connections (with accounts),
-// accounts and transactions pages of the Powens API and applies each page in one store
+// accounts, investments and transactions pages of the Powens API and applies each page in one store
 // transaction, so memory is bounded by one page. Blocking: serve runs it in a child process.
 #ifndef FREENAHI_PULL_H_
 #define FREENAHI_PULL_H_
@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "powens.h"
@@ -26,7 +27,9 @@ struct PullOptions {
 struct PullSummary {
   int64_t pages = 0;  // API pages applied
   int64_t rows = 0;   // connections + accounts + transactions written
-  int64_t skipped = 0;  // transactions of accounts Powens did not list
+  int64_t skipped = 0;  // transactions and investments of accounts Powens did not list
+  // What was left out without failing the pull (investments a domain refuses), one line each.
+  std::vector<std::string> warnings;
 };
 
 // Pulls for `user` (client already carries its token) into `store`, recording the pull (start,

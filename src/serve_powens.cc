@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string_view>
 #include <utility>
 
 #include "hooks.h"
@@ -66,6 +67,31 @@ std::string JsonEscape(const std::string& text) {
     }
   }
   return out;
+}
+
+// The "freenahi: warning: ..." lines a successful pull child printed (investments a domain
+// refuses, say): one log line each, so a daemon user sees them too.
+void LogChildWarnings(const std::string& stderr_text) {
+  constexpr std::string_view kPrefix = "freenahi: warning: ";
+  size_t start = 0;
+  while (start < stderr_text.size()) {
+    size_t end = stderr_text.find('\n', start);
+    if (end == std::string::npos) end = stderr_text.size();
+    std::string_view line(stderr_text.data() + start, end - start);
+    if (line.substr(0, kPrefix.size()) == kPrefix) {
+      std::string text(line.substr(kPrefix.size()));
+      LOG_WARN("powens: pull: %s", text.c_str());
+    }
+    start = end + 1;
+  }
+}
+
+// A small standalone HTML page; `title` is plain text, `body_html` already escaped.
+std::string Page(const std::string& title, const std::string& body_html) {
+  return "<!doctype html><html><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width\"><title>freenahi: " + title +
+         "</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto;padding:0 1em}"
+         "</style></head><body><h1>" + title + "</h1>" + body_html + "</body></html>\n";
 }
 
 }  // namespace
@@ -166,6 +192,7 @@ void ServePowens::PullEnded(const SubprocessResult& result) {
   }
   if (result.ok()) {
     LOG_INFO("powens: pull done");
+    LogChildWarnings(result.stderr_tail);
   } else {
     std::string why = result.stderr_tail;  // the child's one-line error, never a secret
     while (!why.empty() && why.back() == '\n') why.pop_back();
@@ -180,7 +207,28 @@ void ServePowens::PullEnded(const SubprocessResult& result) {
   });
 }
 
+// The webview's return, accepted once per link `freenahi connect` made (its `state`, within the
+// hour); anything else gets a page saying so, schedules nothing and logs one line.
 void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) {
+  res.set_header("Cache-Control", "no-store");
+  const std::string state = req.get_param_value("state");
+  const char* refused = state.empty() ? "no state" : nullptr;
+  if (refused == nullptr) {
+    Result<std::optional<std::string>> page =
+        store_->TakeWebviewState(state, static_cast<UnixSeconds>(time(nullptr)));
+    if (!page.ok()) {
+      LOG_ERROR("webview callback: %s", page.status().message().c_str());
+      refused = "database error";
+    } else if (!*page) {
+      refused = "unknown, expired or already used state";
+    }
+  }
+  if (refused != nullptr) {
+    LOG_WARN("webview callback refused: %s", refused);  // never the value itself
+    res.status = 403;
+    res.set_content(RefusedPage(), "text/html; charset=utf-8");
+    return;
+  }
   std::string error = req.get_param_value("error");
   std::string description = req.get_param_value("error_description");
   std::optional<int64_t> connection;
@@ -196,7 +244,6 @@ void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) 
         if (c.id == *connection) accounts = c.accounts;
   }
   res.status = 200;
-  res.set_header("Cache-Control", "no-store");
   res.set_content(CallbackPage(error, description, connection, accounts), "text/html; charset=utf-8");
   if (!error.empty()) {
     LOG_WARN("webview callback: %s", error.c_str());
@@ -204,6 +251,13 @@ void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) 
   }
   LOG_INFO("webview callback: connection %s", id_text.empty() ? "-" : id_text.c_str());
   RequestPull(connection);  // a reconnect or manage comes back without an id: pull everything
+}
+
+std::string ServePowens::RefusedPage() {
+  return Page("Link not recognised",
+              "<p>This page only accepts the return of a link printed by <code>freenahi "
+              "connect</code> on this box, once, within an hour.</p><p>Nothing was changed. Run "
+              "<code>freenahi connect</code> again for a new link.</p>");
 }
 
 std::string ServePowens::CallbackPage(const std::string& error, const std::string& description,
@@ -222,10 +276,7 @@ std::string ServePowens::CallbackPage(const std::string& error, const std::strin
            "<p>Accounts you did not enable in the webview stay empty: "
            "<code>freenahi connect --manage</code> enables more.</p>";
   }
-  return "<!doctype html><html><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width\"><title>freenahi: " + title +
-         "</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto;padding:0 1em}"
-         "</style></head><body><h1>" + title + "</h1>" + text + "</body></html>\n";
+  return Page(title, text);
 }
 
 void ServePowens::CheckHealth() {

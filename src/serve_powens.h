@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Powens inside `freenahi serve`: pulls at start-up, every pull_interval and after a bank is
 // connected, each in a child process (`<self> pull --config PATH`) the loop supervises, one at a
-// time; the webview's callback page (GET on redirect_uri's path); and the health hooks fired
-// once per change. Never blocks the loop: the child does the network. Owned by serve's Daemon.
+// time; the webview's callback page (GET on redirect_uri's path, only with a `state` that
+// `freenahi connect` stored); and the health hooks fired once per change. Never blocks the loop: the child does the network. Owned by serve's Daemon.
 #ifndef FREENAHI_SERVE_POWENS_H_
 #define FREENAHI_SERVE_POWENS_H_
 
@@ -48,6 +48,8 @@ class ServePowens {
   // The HTML the callback answers; exposed for tests. `accounts` < 0: unknown.
   static std::string CallbackPage(const std::string& error, const std::string& description,
                                   std::optional<int64_t> connection_id, int64_t accounts);
+  // The page a callback without a valid `state` gets.
+  static std::string RefusedPage();
 
  private:
   void RequestPull(std::optional<int64_t> connection_id);

@@ -48,6 +48,11 @@ ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, connector_id = exclud
   last_update = excluded.last_update, created = excluded.created, active = excluded.active,
   updated_at = excluded.updated_at)sql" STORE_NEWER("connections")};
 
+// Webhook and pull alike: next_try as sent (null: Powens plans no retry); a consent expiry is
+// kept until a newer one is sent.
+constexpr Sql kConnectionHealth = {"update connection health", R"sql(
+UPDATE connections SET next_try = ?2, access_expire = coalesce(?3, access_expire) WHERE id = ?1)sql"};
+
 // connection_deleted: keep the data; a connection never seen before gets a row from the payload.
 constexpr Sql kDeleteConnection = {"delete connection", R"sql(
 INSERT INTO connections (id, user_id, connector_id, connector_uuid, connector_name, state,
@@ -277,8 +282,14 @@ Status Store::Impl::ApplyPayload(const Payload& payload, UnixSeconds now) {
   return Status::InvalidArgument("unknown webhook event");
 }
 
+// The connection (with its health when this version is not stale), then its accounts.
 Status Store::Impl::ApplyConnection(const Connection& connection, UnixSeconds now) {
   FREENAHI_RETURN_IF_ERROR(UpsertConnection(kUpsertConnection, connection, now));
+  if (Changes() > 0) {
+    STORE_ASSIGN_OR_RETURN(StmtLease stmt, Use(kConnectionHealth));
+    stmt->BindAll(connection.id, connection.next_try, connection.access_expire);
+    FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "connection", connection.id));
+  }
   for (const Account& nested : connection.accounts) {
     if (nested.connection_id != 0 && nested.user_id != 0) {
       FREENAHI_RETURN_IF_ERROR(ApplyAccount(nested, now));
@@ -717,11 +728,6 @@ Result<std::string> Store::IntegrityCheck() {
 
 // ---- Pulled API pages (powens-cli): the same upserts as webhooks, one transaction per page ----
 
-namespace {
-constexpr Sql kConnectionHealth = {"update connection health", R"sql(
-UPDATE connections SET next_try = ?2, access_expire = coalesce(?3, access_expire) WHERE id = ?1)sql"};
-}  // namespace
-
 sqlite3* Store::handle() const { return impl_->db.get(); }
 
 Status Store::ApplyPulled(const PulledPage& page, UnixSeconds now) {
@@ -731,9 +737,6 @@ Status Store::ApplyPulled(const PulledPage& page, UnixSeconds now) {
   if (page.user) FREENAHI_RETURN_IF_ERROR(impl_->UpsertUser(*page.user).WithContext(what));
   for (const Connection& connection : page.connections) {
     FREENAHI_RETURN_IF_ERROR(impl_->ApplyConnection(connection, now).WithContext(what));
-    STORE_ASSIGN_OR_RETURN(StmtLease stmt, impl_->Use(kConnectionHealth));
-    stmt->BindAll(connection.id, connection.next_try, connection.access_expire);
-    FREENAHI_RETURN_IF_ERROR(InContext(stmt->Run(), "connection", connection.id));
   }
   for (const Account& account : page.accounts) {
     FREENAHI_RETURN_IF_ERROR(impl_->ApplyAccount(account, now).WithContext(what));
@@ -741,6 +744,10 @@ Status Store::ApplyPulled(const PulledPage& page, UnixSeconds now) {
   for (const Transaction& transaction : page.transactions) {
     FREENAHI_RETURN_IF_ERROR(
         impl_->UpsertTransaction(transaction.account_id, transaction).WithContext(what));
+  }
+  for (const Investment& investment : page.investments) {
+    FREENAHI_RETURN_IF_ERROR(
+        impl_->UpsertInvestment(investment.account_id, investment).WithContext(what));
   }
   return txn.Commit(what);
 }

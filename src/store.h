@@ -190,8 +190,8 @@ class Store {
 
   // ---- Powens pulls and connection health (store_health.cc; ApplyPulled in store.cc) ----
   // Applies one pulled API page in one transaction through the webhook's upserts, so a pull
-  // after a webhook (or the reverse) changes nothing. Connections also get next_try and
-  // access_expire when the page has them.
+  // after a webhook (or the reverse) changes nothing. Connections get next_try and
+  // access_expire when the page has them, as from a webhook.
   Status ApplyPulled(const PulledPage& page, UnixSeconds now);
   // The user with a stored token (the lowest id when, oddly, several have one); nullopt: none.
   Result<std::optional<PowensUser>> PowensUserWithToken();
@@ -204,6 +204,13 @@ class Store {
   // Remembers that a hook was fired for this state / consent expiry (once per change).
   Status MarkAlerted(int64_t connection_id, const std::optional<std::string>& state,
                      std::optional<UnixSeconds> consent);
+  // The webview links' `state` values (store_health.cc): `freenahi connect` adds one per link,
+  // valid until `expires_at` (expired ones are dropped then); serve's callback takes it once.
+  // Take returns the link's page ("connect", "manage", "reconnect") and forgets the value;
+  // nullopt when it is unknown, expired or already used.
+  Status AddWebviewState(const std::string& state, const std::string& page, UnixSeconds now,
+                         UnixSeconds expires_at);
+  Result<std::optional<std::string>> TakeWebviewState(const std::string& state, UnixSeconds now);
 
   // Queries for the CLI.
   Result<std::vector<AccountRow>> ListAccounts(bool include_deleted);

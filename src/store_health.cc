@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Store queries for talking to Powens: the user's stored token, the pull's record and high-water
-// mark, and connection health for `freenahi status` and serve's hooks. Rare calls: statements are
+// mark, connection health for `freenahi status` and serve's hooks, and the webview links'
+// single-use `state` values. Rare calls: statements are
 // prepared per call, not cached. Knows nothing of JSON or HTTP.
 #include <sqlite3.h>
 
@@ -113,6 +114,43 @@ Status Store::MarkAlerted(int64_t connection_id, const std::optional<std::string
               "remember a fired hook"));
   stmt.BindAll(connection_id, state, consent);
   return stmt.Run();
+}
+
+Status Store::AddWebviewState(const std::string& state, const std::string& page, UnixSeconds now,
+                              UnixSeconds expires_at) {
+  STORE_ASSIGN_OR_RETURN(SqliteStmt expired,
+                         Prepare(handle(), "DELETE FROM webview_states WHERE expires_at <= ?1",
+                                 "forget expired webview links"));
+  expired.Bind(1, now);
+  FREENAHI_RETURN_IF_ERROR(expired.Run());
+  STORE_ASSIGN_OR_RETURN(
+      SqliteStmt stmt,
+      Prepare(handle(),
+              "INSERT INTO webview_states (state, page, created_at, expires_at) "
+              "VALUES (?1, ?2, ?3, ?4)",
+              "remember the webview link"));
+  stmt.BindAll(state, page, now, expires_at);
+  return stmt.Run();
+}
+
+Result<std::optional<std::string>> Store::TakeWebviewState(const std::string& state,
+                                                           UnixSeconds now) {
+  STORE_ASSIGN_OR_RETURN(
+      SqliteStmt find,
+      Prepare(handle(), "SELECT page FROM webview_states WHERE state = ?1 AND expires_at > ?2",
+              "check the webview link"));
+  find.BindAll(state, now);
+  STORE_ASSIGN_OR_RETURN(bool row, find.Step());
+  if (!row) return std::optional<std::string>();
+  std::string page = find.Text(0);
+  STORE_ASSIGN_OR_RETURN(SqliteStmt take,
+                         Prepare(handle(), "DELETE FROM webview_states WHERE state = ?1",
+                                 "use the webview link"));
+  take.Bind(1, state);
+  FREENAHI_RETURN_IF_ERROR(take.Run());
+  // Another process took it between the two statements: used, then.
+  if (sqlite3_changes(handle()) != 1) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(page));
 }
 
 }  // namespace freenahi

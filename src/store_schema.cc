@@ -238,6 +238,16 @@ CREATE TABLE category_rules (
   created_at INTEGER NOT NULL
 );
 )sql",
+    // powens2: the `state` of each webview link `freenahi connect` printed, so serve's callback
+    // accepts only the return of a link it made, once, before it expires.
+    R"sql(
+CREATE TABLE webview_states (
+  state TEXT PRIMARY KEY,        -- random, 128 bits, hex
+  page TEXT NOT NULL,            -- connect, manage, reconnect
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 bool IsTransient(int rc) {

@@ -11,8 +11,8 @@ start_fake
 write_powens_config
 sed -i '/^domain = /d' "$CONFIG"  # init writes it
 
-run_cli init --config "$CONFIG" --domain exampleco-sandbox --client-id "$CLIENT_ID" \
-  --client-secret wrong-secret --public-url "https://box.example.net"
+FREENAHI_CLIENT_SECRET=wrong-secret run_cli init --config "$CONFIG" --domain exampleco-sandbox \
+  --client-id "$CLIENT_ID" --public-url "https://box.example.net"
 expect_eq "a wrong secret fails" "1" "$RC"
 expect_match "in one line that says what to do" "^freenahi: error: Powens refused creating the Powens user \(auth/init\): HTTP 401 invalidClient .*check client_id, client_secret and domain" "$OUT"
 expect_eq "one line" "1" "$(printf '%s\n' "$OUT" | wc -l)"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # `freenahi connect`: a single-use code from the fake Powens, then the webview link with the
 # right domain, client_id, lang, code, an URL-encoded redirect_uri and connector_capabilities;
-# --manage and --reconnect ID pick the page; errors before init say what to do.
+# --manage and --reconnect ID pick the page; the link's random state is stored for the callback;
+# errors before init say what to do.
 source "$(dirname "$0")/lib.sh"
 source "$FREENAHI_SOURCE_DIR/tests/fake_powens/lib.sh"
 make_test_ca
@@ -23,7 +24,9 @@ expect_match "the domain host" "[?&]domain=exampleco-sandbox\.biapi\.pro(&|$)" "
 expect_match "the client id" "[?&]client_id=$CLIENT_ID(&|$)" "$URL"
 expect_match "the encoded redirect_uri" "[?&]redirect_uri=https%3A%2F%2Fbox\.example\.net%3A8443%2Fconnected%3Ffrom%3Dpowens(&|$)" "$URL"
 expect_match "the encoded code" "[?&]code=fakecode%2B%2F%3D1(&|$)" "$URL"
-expect_match "a state" "[?&]state=[0-9a-f]{24}(&|$)" "$URL"
+expect_match "a state of 128 random bits" "[?&]state=[0-9a-f]{32}(&|$)" "$URL"
+STATE=$(printf '%s\n' "$URL" | sed -n 's/.*[?&]state=\([0-9a-f]*\).*/\1/p')
+expect_eq "remembered for the callback, with its page" "connect" "$(sql "SELECT page FROM webview_states WHERE state = '$STATE'")"
 expect_match "bank and wealth accounts" "[?&]connector_capabilities=bank%2Cbankwealth(&|$)" "$URL"
 expect_eq "one code per link" "1" "$(calls /2.0/auth/token/code GET)"
 

@@ -10,8 +10,8 @@ make_test_ca
 start_fake
 fake_set '{"page_size": 2}'
 
-# The data tables, leaving out what only one path knows: the token (init), freenahi's own write
-# times, and the health columns the API gives.
+# The data tables, leaving out what only one path knows: the token (init) and freenahi's own
+# write times. The health columns (next_try, access_expire) come from both paths alike.
 dump() {
   local db=$1 t
   sqlite3 -batch -noheader "$db" "SELECT id, signin, platform, deleted_at FROM users ORDER BY id"
@@ -21,7 +21,8 @@ dump() {
   done
   echo "== connections"
   sqlite3 -batch -noheader "$db" "SELECT id, user_id, connector_id, connector_uuid, connector_name, state,
-    error_message, last_update, created, active, deleted_at FROM connections ORDER BY id"
+    error_message, last_update, created, active, deleted_at, next_try, access_expire
+    FROM connections ORDER BY id"
 }
 
 # A: pulled.
@@ -34,7 +35,8 @@ expect_eq "pull exits 0" "0" "$RC"
 expect_eq "pull is quiet off a terminal" "" "$OUT"
 expect_eq "four transactions pages walked (7 rows, 2 per page)" "4" "$(calls /2.0/users/me/transactions GET)"
 expect_eq "every transaction pulled" "7" "$(sql "SELECT count(*) FROM transactions")"
-expect_match "the last pull is recorded" "^1\|7\|" "$(sql "SELECT ok, pages, rows FROM pulls")"
+# user, connections, accounts, investments (none here), 4 transactions pages.
+expect_match "the last pull is recorded" "^1\|8\|" "$(sql "SELECT ok, pages, rows FROM pulls")"
 dump "$DB" > "$WORK/pulled.txt"
 cp "$CONFIG" "$WORK/a.ini"  # write_config reuses $WORK/freenahi.ini
 CONFIG_A=$WORK/a.ini
@@ -50,7 +52,8 @@ for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && br
 expect_eq "webhook applied" "applied" "$(sql "SELECT state FROM inbox")"
 dump "$DB" > "$WORK/webhook.txt"
 diff "$WORK/pulled.txt" "$WORK/webhook.txt" > "$WORK/diff.txt" || fail "pulled and pushed databases differ: $(head -20 "$WORK/diff.txt")"
-pass "the pulled database equals the webhook's"
+grep -q "^317|.*|[0-9]\+|[0-9]\+$" "$WORK/webhook.txt" || fail "the webhook stored no next_try/access_expire"
+pass "the pulled database equals the webhook's (connection health included)"
 
 # A webhook after the pull changes nothing.
 stop_daemon TERM

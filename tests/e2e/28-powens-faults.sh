@@ -48,13 +48,14 @@ FAKE_LOG=$WORK/fake-server.log
 FAKE_PORT=$GOOD_PORT
 sed -i "s|^api_url = .*|api_url = https://localhost:$FAKE_PORT/2.0|" "$CONFIG"
 
-# The rate limit: 3 calls a minute; a pull makes 4 (user, connections, accounts, transactions).
+# The rate limit: 3 calls a minute; a pull makes 5 (user, connections, accounts, investments,
+# transactions).
 sed -i 's/^\[powens\]$/[powens]\nrate_limit_per_min = 3/' "$CONFIG"
 : > "$FAKE_LOG"
 START=$(date +%s)
 run_cli pull --config "$CONFIG"
 expect_eq "a rate-limited pull succeeds" "0" "$RC"
-expect_eq "four calls" "4" "$(calls)"
+expect_eq "five calls" "5" "$(calls)"
 [ $(( $(date +%s) - START )) -ge 59 ] || fail "the fourth call did not wait for the minute"
 WORST=$(python3 -c "
 import json, sys

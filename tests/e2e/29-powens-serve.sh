@@ -13,21 +13,29 @@ write_powens_config "powens.rate_limit_per_min = 6" "powens.pull_interval = 1h"
 sed -i "s|^\[powens\]$|[powens]\nredirect_uri = https://localhost:$PORT/connected|" "$CONFIG"
 run_cli init --config "$CONFIG" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET"
 expect_eq "init" "0" "$RC"
+# Two links, so two states the callback accepts (33-powens-callback-state.sh tests the refusals).
+link_state() {
+  run_cli connect --config "$CONFIG"
+  printf '%s\n' "$OUT" | sed -n 's/.*[?&]state=\([0-9a-f]*\).*/\1/p'
+}
+STATE1=$(link_state)
+STATE2=$(link_state)
+[ -n "$STATE1" ] && [ -n "$STATE2" ] || fail "connect printed no state"
 : > "$FAKE_LOG"
 
 start_daemon
 for i in $(seq 1 200); do [ "$(sql "SELECT ok FROM pulls" 2> /dev/null)" = 1 ] && break; sleep 0.1; done
 expect_eq "serve pulls at start-up" "1" "$(sql "SELECT ok FROM pulls")"
 expect_eq "all transactions pulled" "7" "$(sql "SELECT count(*) FROM transactions")"
-expect_eq "four calls" "4" "$(calls)"
+expect_eq "five calls (user, connections, accounts, investments, transactions)" "5" "$(calls)"
 
-code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(url '/connected?error=access_denied&error_description=%3Cscript%3Ex%3C%2Fscript%3E&state=s')")
+code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(url "/connected?error=access_denied&error_description=%3Cscript%3Ex%3C%2Fscript%3E&state=$STATE1")")
 expect_eq "an error callback is a page" "200" "$code"
 expect_match "showing the error, escaped" "access_denied</b>: &lt;script&gt;x&lt;/script&gt;" "$(cat "$WORK/page.html")"
 
 # The callback's pull stalls 5 s on Powens: a webhook is still answered at once.
 fake_set '{"faults": [{"path": "/2.0/users/me/connections/317", "stall": 5, "times": 1}]}'
-code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(url '/connected?connection_id=317&state=s')")
+code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(url "/connected?connection_id=317&state=$STATE2")")
 expect_eq "the callback page" "200" "$code"
 expect_match "says the bank is connected" "<h1>Bank connected</h1><p>2 accounts \(connection 317\), transactions arriving" "$(cat "$WORK/page.html")"
 for i in $(seq 1 100); do [ "$(calls /2.0/users/me/connections/317)" -ge 1 ] && break; sleep 0.05; done
@@ -38,10 +46,10 @@ pass "webhook answered in ${TIME} s while the pull is stalled"
 grep -q "pull of connection 317 started" "$WORK/daemon.log" || fail "no pull child logged"
 pass "the pull runs as a child process"
 
-# The second pull needs 4 more calls: the two children together wait for the minute.
+# The second pull needs 5 more calls: the two children together wait for the minute.
 for i in $(seq 1 1200); do [ "$(grep -c 'powens: pull done' "$WORK/daemon.log")" -ge 2 ] && break; sleep 0.1; done
 expect_eq "both pulls done" "2" "$(grep -c 'powens: pull done' "$WORK/daemon.log")"
-expect_eq "eight calls in all" "8" "$(calls)"
+expect_eq "ten calls in all" "10" "$(calls)"
 WORST=$(python3 -c "
 import json, sys
 t = sorted(json.loads(l)['t'] for l in open(sys.argv[1]))

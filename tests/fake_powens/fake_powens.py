@@ -3,7 +3,7 @@
 """A fake Powens API for the end-to-end tests: real HTTPS (its own test CA), python3 stdlib only.
 
 Serves the data of a CONNECTION_SYNCED sample as the API would (user, connections with accounts,
-accounts, flat transactions in pages following _links.next.href), answers auth/init and
+accounts, flat investments, flat transactions in pages following _links.next.href), answers auth/init and
 auth/token/code, and plays scripted faults. Every request is logged as one JSON line (time,
 method, path, query, whether Authorization was present) so tests count calls.
 
@@ -15,6 +15,9 @@ settings:
   connection_state: null | "SCARequired" | ...     (the connection's state everywhere)
   access_expire: "YYYY-MM-DD HH:MM:SS"             (the source's consent expiry)
   update_transactions: {"90001": {"wording": "...", "last_update": "..."}}
+  update_investments: {"4001": {"quantity": 121, "last_update": "..."}}
+  loans_only_in_accounts: true    connections?expand=accounts leaves out accounts' loan{} (so
+                                  only GET accounts?all can bring it)
 """
 import argparse
 import copy
@@ -35,18 +38,22 @@ def load_state(sample_path):
         sample = json.load(f)
     connection = sample["connection"]
     transactions = []
+    investments = []
     accounts = []
     for account in connection["accounts"]:
         for t in account.pop("transactions", []):
             t.setdefault("id_account", account["id"])
             transactions.append(t)
-        account.pop("investments", None)
+        for i in account.pop("investments", []):
+            i.setdefault("id_account", account["id"])
+            investments.append(i)
         accounts.append(account)
     return {
         "user": sample["user"],
         "connection": connection,
         "accounts": accounts,
         "transactions": transactions,
+        "investments": investments,
         "settings": {"page_size": 2, "faults": [], "connection_state": None},
         "auth_inits": 0,
     }
@@ -98,10 +105,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/config":
             with LOCK:
                 update = self.body_json()
-                for txn_id, fields in update.pop("update_transactions", {}).items():
-                    for t in STATE["transactions"]:
-                        if str(t["id"]) == txn_id:
-                            t.update(fields)
+                for kind in ("transactions", "investments"):
+                    for row_id, fields in update.pop("update_" + kind, {}).items():
+                        for row in STATE[kind]:
+                            if str(row["id"]) == row_id:
+                                row.update(fields)
                 STATE["settings"].update(update)
             return self.reply(200, {"ok": True})
         self.record(path, url.query)
@@ -153,6 +161,8 @@ class Handler(BaseHTTPRequestHandler):
         if rest == "/accounts":
             return self.reply(200, {"accounts": copy.deepcopy(STATE["accounts"]),
                                     "total": len(STATE["accounts"])})
+        if rest == "/investments":
+            return self.investments()
         if rest == "/transactions":
             return self.transactions(scope, query)
         return self.reply(404, {"code": "notFound", "description": "no such path " + path})
@@ -165,7 +175,19 @@ class Handler(BaseHTTPRequestHandler):
                 for source in c.get("sources", []):
                     source["access_expire"] = STATE["settings"]["access_expire"]
             c["accounts"] = copy.deepcopy(STATE["accounts"]) if with_accounts else []
+            if STATE["settings"].get("loans_only_in_accounts"):
+                for account in c["accounts"]:
+                    account["loan"] = None
         return c
+
+    def investments(self):
+        """The InvestmentsList object: the list plus totals (derived; freenahi ignores them)."""
+        with LOCK:
+            rows = copy.deepcopy(STATE["investments"])
+        total = sum(float(i.get("valuation") or 0) for i in rows if not i.get("deleted"))
+        return self.reply(200, {"investments": rows, "valuation": round(total, 2), "diff": None,
+                                "diff_percent": None, "prev_diff": None,
+                                "prev_diff_percent": None})
 
     def transactions(self, scope, query):
         size = int(STATE["settings"].get("page_size", 2))

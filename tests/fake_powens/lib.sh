@@ -37,13 +37,14 @@ _leaf() {  # _leaf NAME SAN CA_CERT CA_KEY
 }
 
 # start_fake [NAME]: the fake with certificate NAME (default server); sets FAKE_PORT, FAKE_LOG.
+# It serves the data of $FAKE_SAMPLE (default: the basic connection_synced sample).
 start_fake() {
   local name=${1:-server} i
   FAKE_LOG=$WORK/fake-$name.log
   : > "$FAKE_LOG"
   rm -f "$WORK/fake-$name.port"
   python3 "$FAKE_DIR/fake_powens.py" --cert "$WORK/$name.pem" --key "$WORK/$name.key" \
-    --sample "$SAMPLES/connection_synced_basic.json" --log "$FAKE_LOG" \
+    --sample "${FAKE_SAMPLE:-$SAMPLES/connection_synced_basic.json}" --log "$FAKE_LOG" \
     --port-file "$WORK/fake-$name.port" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" \
     --token "$TOKEN" --lifetime 280 2>> "$WORK/fake-$name.stderr" &
   FAKE_PIDS="$FAKE_PIDS $!"

@@ -106,7 +106,7 @@ std::string Dump(const Payload& p) {
     s += "connection " + std::to_string(c.id) + "/" + std::to_string(c.user_id) + "/" +
          std::to_string(c.connector_id) + " " + c.connector_uuid + "|" + c.connector_name +
          Opt(c.state) + Opt(c.error_message) + Opt(c.last_update) + Opt(c.created) +
-         std::to_string(c.active) + "\n";
+         std::to_string(c.active) + Opt(c.next_try) + Opt(c.access_expire) + "\n";
     for (const Account& a : c.accounts) s += DumpAccount(a);
   }
   if (p.account) s += DumpAccount(*p.account);
@@ -184,6 +184,10 @@ TEST_CASE("payload_stream: every event's shapes, as ParsePayload", "[payload_str
        R"({"connection": {"id": 3, "accounts": [)" + account + "]}, \"id_user\": 9}"},
       {WebhookEvent::kAccountEnabled, account},
       {WebhookEvent::kAccountDisabled, R"({"account": )" + account + "}"},
+      {WebhookEvent::kConnectionSynced,
+       R"({"connection": {"id": 3, "next_try": "2024-03-15 07:48:00", "sources": [{"id": 1, )"
+       R"("access_expire": "2024-08-28 09:15:03"}, {"access_expire": "2024-07-01 00:00:00"}], )"
+       R"("accounts": [)" + account + "]}}"},
       {WebhookEvent::kConnectionDeleted, R"({"id": 3, "id_user": 4})"},
       {WebhookEvent::kUserDeleted, R"({"id_user": 4})"},
       {WebhookEvent::kUserDeleted, R"({"user": {"id": 4, "signin": "2024-01-02 03:04:05"}})"},

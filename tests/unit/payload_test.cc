@@ -70,8 +70,24 @@ TEST_CASE("payload: connection_synced sample parses to concrete records", "[payl
   CHECK(c.last_update == Utc("2024-03-14 07:02:11"));
   CHECK(c.created == Utc("2024-03-01 08:15:03"));
   CHECK(c.active);
+  CHECK(c.next_try == Utc("2024-03-15 06:48:00"));       // health, as a pull reads it
+  CHECK(c.access_expire == Utc("2024-08-28 07:15:03"));  // Paris summer: UTC+2
   REQUIRE(c.accounts.size() == 2);
   CHECK(p.account == std::nullopt);
+}
+
+TEST_CASE("payload: connection health takes the earliest consent and never fails the body",
+          "[payload]") {
+  Payload p = MustParse(WebhookEvent::kConnectionSynced, R"({"id_webhook_data": 1,
+    "connection": {"id": 3, "next_try": "soon", "sources": [
+      {"access_expire": "2024-08-28 09:15:03"}, {"access_expire": null}, 7,
+      {"access_expire": "2024-07-01 00:00:00"}, {"access_expire": "garbage"}]}})");
+  REQUIRE(p.connection);
+  CHECK_FALSE(p.connection->next_try);
+  CHECK(p.connection->access_expire == Utc("2024-06-30 22:00:00"));
+  Payload none = MustParse(WebhookEvent::kConnectionSynced,
+                           R"({"id_webhook_data": 2, "connection": {"id": 3, "sources": "x"}})");
+  CHECK_FALSE(none.connection->access_expire);
 }
 
 TEST_CASE("payload: sample accounts carry balances in minor units", "[payload]") {
@@ -741,7 +757,8 @@ TEST_CASE("payload: every converter reads only names the key filter keeps", "[pa
   const std::string account = R"({"id": 10, "currency": {}, "loan": {}, "transactions": [)" +
                               txn + "," + txn_flat + R"(], "investments": [{"id": 5}]})";
   const std::string account_text_currency = R"({"id": 11, "currency": "USD"})";
-  const std::string connection = R"({"id": 3, "connector": {}, "accounts": [)" + account + "," +
+  const std::string connection = R"({"id": 3, "connector": {}, "sources": [{}], "accounts": [)" +
+                                 account + "," +
                                  account_text_currency + "]}";
   const std::vector<std::pair<WebhookEvent, std::string>> cases = {
       {WebhookEvent::kConnectionSynced, R"({"user": {"id": 1}, "connection": )" + connection + "}"},

@@ -97,6 +97,44 @@ TEST_CASE("powens_page: a connection brings next_try and the earliest access_exp
   CHECK(c.accounts[0].connection_id == 317);
 }
 
+TEST_CASE("powens_page: investments page, at the account's precision, unknown accounts skipped",
+          "[powens_page]") {
+  // GET /users/me/investments: the list plus totals freenahi does not keep.
+  const char body[] = R"({"investments": [
+    {"id": 4001, "id_account": 3001, "label": "ETF MSCI World", "code": "IE00B4L5Y983",
+     "code_type": "ISIN", "quantity": 120.5, "unitprice": 71.2345, "unitvalue": "85.37",
+     "valuation": 10287.09, "diff": -3.5, "vdate": "2024-03-13",
+     "last_update": "2024-03-14 08:05:09", "deleted": null, "portfolio_share": 0.7},
+    {"id": 4002, "id_account": 3001, "label": "Yen fund", "valuation": "1234", "diff": null},
+    {"id": 4003, "id_account": 9999, "label": "Not listed", "valuation": 1}],
+    "valuation": 11521.09, "diff": null, "diff_percent": null})";
+  std::map<int64_t, Currency> accounts = {{3001, Currency{"EUR", 2}}};
+  PulledPage page;
+  Result<int64_t> skipped = ParseInvestmentsPage(body, accounts, &page);
+  REQUIRE(skipped.ok());
+  CHECK(*skipped == 1);
+  REQUIRE(page.investments.size() == 2);
+  const Investment& etf = page.investments[0];
+  CHECK(etf.id == 4001);
+  CHECK(etf.account_id == 3001);
+  CHECK(etf.code == "IE00B4L5Y983");
+  CHECK(etf.quantity == std::optional<std::string>("120.5"));
+  CHECK(etf.unitprice == std::optional<std::string>("71.2345"));
+  CHECK(etf.valuation_minor == 1028709);
+  CHECK(etf.diff_minor == std::optional<int64_t>(-350));
+  CHECK(etf.vdate == std::optional<std::string>("2024-03-13"));
+  CHECK(etf.last_update == *ParseParisDatetime("2024-03-14 08:05:09"));
+  CHECK(page.investments[1].valuation_minor == 123400);
+  PulledPage yen;  // an account in a currency without decimals
+  REQUIRE(ParseInvestmentsPage(R"({"investments": [{"id": 1, "id_account": 5, "valuation": 1234}]})",
+                               {{5, Currency{"JPY", 0}}}, &yen).ok());
+  CHECK(yen.investments[0].valuation_minor == 1234);
+  CHECK(ParseInvestmentsPage(R"({"valuation": 1})", accounts, &yen).status().message() ==
+        "investments: no investments array");
+  CHECK(ParseInvestmentsPage(R"({"investments": [{"id": 1}]})", accounts, &yen).status().message() ==
+        "investments[0].id_account: missing");
+}
+
 TEST_CASE("powens_page: a page that is not the expected shape names what is wrong", "[powens_page]") {
   PulledPage page;
   Status s = ParseAccountsPage(R"({"accounts": [{"id": "x"}]})", &page);

@@ -6,6 +6,7 @@
 #include "catch.h"
 #include <fstream>
 #include <map>
+#include <sqlite3.h>
 #include <sstream>
 
 #include "test_util.h"
@@ -25,9 +26,14 @@ const char kConnections[] = R"({"connections": [{"id": 317, "id_user": 1042, "id
   "connector": {"id": 40, "uuid": "u", "name": "Connecteur de test"},
   "accounts": []}]})";
 
+const char kInvestments[] = R"({"investments": [{"id": 4001, "id_account": 2882, "label": "Fund",
+  "code": "FR0010510800", "code_type": "ISIN", "quantity": "0.5", "valuation": "628.91",
+  "last_update": "2024-03-14 08:05:09"}], "valuation": 628.91})";
+
 struct FakePowens {
   std::vector<std::string> urls;
   bool fail_transactions = false;
+  int investments_status = 200;
   PowensSeams Seams() {
     PowensSeams seams;
     seams.sleep_ms = [](int64_t) {};
@@ -41,6 +47,9 @@ struct FakePowens {
       } else if (u.find("/transactions") != std::string::npos) {
         answer.status = fail_transactions ? 400 : 200;
         answer.body = fail_transactions ? R"({"code":"bug"})" : Sample("transactions_page1.json");
+      } else if (u.find("/investments") != std::string::npos) {
+        answer.status = investments_status;
+        answer.body = investments_status == 200 ? kInvestments : R"({"code":"notFound"})";
       } else if (u.find("/accounts") != std::string::npos) {
         answer.body = Sample("accounts_response.json");
       } else if (u.find("/connections") != std::string::npos) {
@@ -69,10 +78,12 @@ TEST_CASE("pull: walks every page into the store and keeps the high-water mark",
   Result<PullSummary> summary = RunPull(&client, store->get(), user, PullOptions(), Now);
   INFO(summary.status().ToString());
   REQUIRE(summary.ok());
-  CHECK(summary->pages == 5);  // user, connections, accounts, two transaction pages
-  REQUIRE(fake.urls.size() == 5);
-  CHECK(fake.urls[3] == "https://x.biapi.pro/2.0/users/me/transactions?limit=1000&all");
-  CHECK(fake.urls[4].find("cursor=") != std::string::npos);
+  CHECK(summary->pages == 6);  // user, connections, accounts, investments, two transaction pages
+  REQUIRE(fake.urls.size() == 6);
+  CHECK(fake.urls[3] == "https://x.biapi.pro/2.0/users/me/investments");
+  CHECK(fake.urls[4] == "https://x.biapi.pro/2.0/users/me/transactions?limit=1000&all");
+  CHECK(fake.urls[5].find("cursor=") != std::string::npos);
+  CHECK(summary->warnings.empty());
   auto transactions = (*store)->ListTransactions(TransactionQuery{std::nullopt, 0, true});
   REQUIRE(transactions.ok());
   CHECK(transactions->size() == 5);
@@ -88,8 +99,45 @@ TEST_CASE("pull: walks every page into the store and keeps the high-water mark",
 
   fake.urls.clear();
   REQUIRE(RunPull(&client, store->get(), user, PullOptions(), Now).ok());
-  CHECK(fake.urls[3] == "https://x.biapi.pro/2.0/users/me/transactions?limit=1000&all&last_update=" +
+  CHECK(fake.urls[4] == "https://x.biapi.pro/2.0/users/me/transactions?limit=1000&all&last_update=" +
                            UrlEncode(*(*last)->high_water));
+}
+
+TEST_CASE("pull: investments land through the webhook's upsert; a refused call is a warning",
+          "[pull]") {
+  ScopedTempDir dir;
+  auto store = Store::Open(dir.File("f.db"));
+  REQUIRE(store.ok());
+  FakePowens fake;
+  PowensOptions options;
+  options.api_url = "https://x.biapi.pro/2.0";
+  PowensClient client(options, fake.Seams());
+  PowensUser user{1042, "tok"};
+  REQUIRE(RunPull(&client, store->get(), user, PullOptions(), Now).ok());
+  auto count = [&] {
+    sqlite3_stmt* raw = nullptr;
+    REQUIRE(sqlite3_prepare_v2((*store)->raw_handle(),
+                               "SELECT count(*), sum(valuation_minor) FROM investments WHERE "
+                               "account_id = 2882", -1, &raw, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(raw) == SQLITE_ROW);
+    std::string text = std::to_string(sqlite3_column_int64(raw, 0)) + " " +
+                       std::to_string(sqlite3_column_int64(raw, 1));
+    sqlite3_finalize(raw);
+    return text;
+  };
+  CHECK(count() == "1 62891");
+  // A domain without the wealth product: the rest of the pull is kept, the user is told.
+  fake.investments_status = 404;
+  fake.urls.clear();
+  Result<PullSummary> summary = RunPull(&client, store->get(), user, PullOptions(), Now);
+  REQUIRE(summary.ok());
+  REQUIRE(summary->warnings.size() == 1);
+  CHECK(summary->warnings[0].rfind("investments not pulled: ", 0) == 0);
+  CHECK(fake.urls.back().find("/transactions") != std::string::npos);
+  CHECK(count() == "1 62891");
+  // A Powens outage (5xx after the retries) still fails the pull.
+  fake.investments_status = 503;
+  CHECK(!RunPull(&client, store->get(), user, PullOptions(), Now).ok());
 }
 
 TEST_CASE("pull: a failed pull is recorded and keeps the previous mark", "[pull]") {

@@ -694,4 +694,28 @@ TEST_CASE("store: a held write lock makes writes Unavailable after busy_timeout"
   CHECK(store->ApplyInbox(1, SamplePayload(), kNow).ok());
 }
 
+namespace {
+
+TEST_CASE("store: a webview state is taken once, before it expires", "[store]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = MustOpen(dir.File("f.db"));
+  REQUIRE(store->AddWebviewState("aaaa", "connect", kNow, kNow + 3600).ok());
+  REQUIRE(store->AddWebviewState("bbbb", "manage", kNow, kNow + 10).ok());
+  CHECK(*store->TakeWebviewState("zzzz", kNow) == std::nullopt);
+  CHECK(*store->TakeWebviewState("bbbb", kNow + 10) == std::nullopt);  // expired at its time
+  CHECK(*store->TakeWebviewState("aaaa", kNow + 5) == std::optional<std::string>("connect"));
+  CHECK(*store->TakeWebviewState("aaaa", kNow + 6) == std::nullopt);  // single use
+  REQUIRE(store->AddWebviewState("cccc", "connect", kNow, kNow + 60).ok());
+  CHECK(!store->AddWebviewState("cccc", "connect", kNow, kNow + 60).ok());  // never twice
+  // Adding drops what has expired.
+  REQUIRE(store->AddWebviewState("dddd", "reconnect", kNow + 100, kNow + 200).ok());
+  SqliteDb raw = RawOpen(dir.File("f.db"));
+  auto count = SqliteStmt::Prepare(raw.get(), "SELECT group_concat(state) FROM webview_states",
+                                   "count");
+  REQUIRE(count.ok());
+  REQUIRE(*count->Step());
+  CHECK(count->Text(0) == "dddd");
+}
+
+}  // namespace
 }  // namespace freenahi
