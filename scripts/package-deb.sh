@@ -189,8 +189,19 @@ size_kib=$(du -k -s --apparent-size "$root" | cut -f1)
 # the binary was linked with it.
 qrencode=""
 if readelf -d "$bin" 2> /dev/null | grep -q 'libqrencode\.so'; then qrencode="libqrencode4 (>= 3.2.0), "; fi
-# What dpkg-shlibdeps says on bookworm (tests/packaging/deb.sh checks it), sorted as it sorts.
-depends="libc6 (>= 2.34), libgcc-s1 (>= 7), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), ${qrencode}libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)"
+# What dpkg-shlibdeps says on bookworm (tests/packaging/deb.sh checks it), sorted as it sorts;
+# the versions follow the symbols the binary uses (libgcc-s1 was >= 7 while __int128 division
+# was in), so a native build asks dpkg-shlibdeps itself and this list is for cross builds.
+depends="libc6 (>= 2.34), libgcc-s1 (>= 3.0), libmbedcrypto7 (>= 2.28.0), libmbedtls14 (>= 2.28.0), libmbedx509-1 (>= 2.28.0), ${qrencode}libsqlite3-0 (>= 3.20.0), libstdc++6 (>= 12), zlib1g (>= 1:1.1.4)"
+if [ "$suite" != trixie ] && command -v dpkg-shlibdeps > /dev/null &&
+   [ "$(dpkg --print-architecture)" = "$arch" ]; then
+  shl=$(mktemp -d)
+  mkdir -p "$shl/debian"
+  printf 'Source: freenahi\n\nPackage: freenahi\nArchitecture: any\n' > "$shl/debian/control"
+  native=$(cd "$shl" && dpkg-shlibdeps -O "$root/usr/bin/freenahi" 2> /dev/null | sed -n 's/^shlibs:Depends=//p')
+  rm -rf "$shl"
+  [ -z "$native" ] || depends=$native
+fi
 if [ "$suite" = trixie ]; then
   # Computed in the trixie root from the binary itself, so names and versions are trixie's.
   [ -d "$troot/usr/bin" ] || { echo "package-deb: no trixie build root in $troot (run without --no-build)" >&2; exit 1; }
