@@ -5,20 +5,7 @@
 # but applying it does not, it stays pending and is applied by itself once space returns.
 # Needs root for the mount; exits 77 (skipped) where mounting is not allowed.
 source "$(dirname "$0")/lib.sh"
-SMALL="$WORK/small"
-mkdir -p "$SMALL"
-if ! mount -t tmpfs -o size=6m tmpfs "$SMALL" 2>/dev/null; then
-  echo "skip: cannot mount a tmpfs here (needs root)"
-  exit 77
-fi
-on_exit() {
-  set +e  # a failing command must not stop the unmount
-  if [ -n "$DAEMON_PID" ]; then kill -9 "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; fi
-  umount "$SMALL" 2>/dev/null || umount -l "$SMALL" 2>/dev/null
-  cleanup
-}
-trap on_exit EXIT
-DB_PATH="$SMALL/freenahi.db"
+use_small_disk 6m
 write_config
 start_daemon
 

@@ -6,20 +6,7 @@
 # left); once space returns the redelivery is stored and applied whole.
 # Needs root for the tmpfs mount; exits 77 (skipped) where mounting is not allowed.
 source "$(dirname "$0")/lib.sh"
-SMALL="$WORK/small"
-mkdir -p "$SMALL"
-if ! mount -t tmpfs -o size=16m tmpfs "$SMALL" 2>/dev/null; then
-  echo "skip: cannot mount a tmpfs here (needs root)"
-  exit 77
-fi
-on_exit() {
-  set +e  # a failing command must not stop the unmount
-  if [ -n "$DAEMON_PID" ]; then kill -9 "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; fi
-  umount "$SMALL" 2>/dev/null || umount -l "$SMALL" 2>/dev/null
-  cleanup
-}
-trap on_exit EXIT
-DB_PATH="$SMALL/freenahi.db"
+use_small_disk 16m
 write_config
 start_daemon
 N=2500

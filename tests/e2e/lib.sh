@@ -17,6 +17,25 @@ cleanup() {
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
+# use_small_disk SIZE: puts the database (DB_PATH) on a tmpfs of SIZE at $SMALL, unmounted on
+# exit (after the daemon is killed), for the full-disk tests. Exits 77 (skipped) where mounting
+# is not allowed (needs root).
+use_small_disk() {
+  SMALL="$WORK/small"
+  mkdir -p "$SMALL"
+  if ! mount -t tmpfs -o "size=$1" tmpfs "$SMALL" 2>/dev/null; then
+    echo "skip: cannot mount a tmpfs here (needs root)"
+    exit 77
+  fi
+  trap small_disk_cleanup EXIT
+  DB_PATH="$SMALL/freenahi.db"
+}
+small_disk_cleanup() {
+  set +e  # a failing command must not stop the unmount
+  if [ -n "$DAEMON_PID" ]; then kill -9 "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; fi
+  umount "$SMALL" 2>/dev/null || umount -l "$SMALL" 2>/dev/null
+  cleanup
+}
 
 fail() {
   echo "FAIL: $*" >&2
