@@ -48,7 +48,9 @@ Result<std::vector<BalanceView>> QueryBalances(Store& store, const std::string& 
                           kAccountFrom + " WHERE " + kVisibleAccounts +
                           " ORDER BY a.currency, a.type, bank, a.name, a.id";
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "read balances"));
-  stmt.Bind(1, day.empty() ? std::string("9999-12-31") : day);
+  // Named: text binds without a copy (SQLITE_STATIC) and must outlive the steps below.
+  const std::string as_of_day = day.empty() ? std::string("9999-12-31") : day;
+  stmt.Bind(1, as_of_day);
   std::vector<BalanceView> rows;
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -57,6 +57,9 @@ class SqliteStmt {
   void Bind(int index, std::string_view text);
   void Bind(int index, const std::string& text) { Bind(index, std::string_view(text)); }
   void Bind(int index, std::string&& text);
+  // A const temporary (e.g. `cond ? std::string("x") : some_const_ref`) would otherwise bind as
+  // a string_view without a copy and dangle before Step(): name it first.
+  void Bind(int index, const std::string&& text) = delete;
   void Bind(int index, const char* text) { Bind(index, std::string_view(text)); }
   void BindBlob(int index, std::string_view bytes);
   // A blob of `bytes` zeros, filled afterwards through incremental blob I/O (never in memory).
