@@ -33,15 +33,16 @@ code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(u
 expect_eq "an error callback is a page" "200" "$code"
 expect_match "showing the error, escaped" "access_denied</b>: &lt;script&gt;x&lt;/script&gt;" "$(cat "$WORK/page.html")"
 
-# The callback's pull stalls 5 s on Powens: a webhook is still answered at once.
-fake_set '{"faults": [{"path": "/2.0/users/me/connections/317", "stall": 5, "times": 1}]}'
+# The callback's pull stalls 8 s on Powens: a webhook is still answered well before that (the
+# bound is half the stall, generous for a loaded machine: a blocked loop would take the whole 8 s).
+fake_set '{"faults": [{"path": "/2.0/users/me/connections/317", "stall": 8, "times": 1}]}'
 code=$("${CURL[@]}" --cacert "$CERT" -o "$WORK/page.html" -w '%{http_code}' "$(url "/connected?connection_id=317&state=$STATE2")")
 expect_eq "the callback page" "200" "$code"
 expect_match "says the bank is connected" "<h1>Bank connected</h1><p>2 accounts \(connection 317\), transactions arriving" "$(cat "$WORK/page.html")"
 for i in $(seq 1 100); do [ "$(calls /2.0/users/me/connections/317)" -ge 1 ] && break; sleep 0.05; done
 expect_eq "the callback started a pull of that connection" "1" "$(calls /2.0/users/me/connections/317)"
 TIME=$(post_webhook "$SAMPLES/connection_synced_basic.json" -w ' %{time_total}' | cut -d' ' -f2)
-python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 1.0 else 1)" "$TIME" || fail "webhook took ${TIME} s during a stalled pull"
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 4.0 else 1)" "$TIME" || fail "webhook took ${TIME} s during a stalled pull"
 pass "webhook answered in ${TIME} s while the pull is stalled"
 grep -q "pull of connection 317 started" "$WORK/daemon.log" || fail "no pull child logged"
 pass "the pull runs as a child process"
