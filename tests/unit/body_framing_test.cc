@@ -4,6 +4,7 @@
 #include "body_framing.h"
 
 #include "catch.h"
+#include "test_util.h"
 
 #include <zlib.h>
 
@@ -17,20 +18,6 @@ namespace {
 
 using State = BodyDecoder::State;
 using Mode = BodyDecoder::Mode;
-
-std::string Gzip(const std::string& text) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 std::string Chunked(const std::string& payload, size_t chunk) {
   std::string out;

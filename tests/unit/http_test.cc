@@ -6,25 +6,12 @@
 #include <zlib.h>
 
 #include "catch.h"
+#include "test_util.h"
 #include <cstring>
 #include <string>
 
 namespace freenahi {
 namespace {
-
-std::string Gzip(const std::string& plain) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 RequestReader::State FeedAll(RequestReader* reader, const std::string& bytes, bool one_by_one) {
   if (!one_by_one) return reader->Feed(bytes.data(), bytes.size());

@@ -99,20 +99,6 @@ TEST_CASE("request_body: a spool that cannot be written refuses the body with 50
   CHECK(OpenSpoolFile(dir.File("missing")).status().code() == Status::Code::kUnavailable);
 }
 
-std::string Gzip(const std::string& plain) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
 TEST_CASE("request_body: RequestReader spools a gzip body when the HeadCheck asks",
           "[request_body]") {
   ScopedTempDir dir;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Helpers shared by the unit tests: a temporary directory that removes itself, even when an
-// assertion fails (ninja's ScopedTempDir).
+// assertion fails (ninja's ScopedTempDir), and gzip for the framing tests.
 #ifndef FREENAHI_TESTS_UNIT_TEST_UTIL_H_
 #define FREENAHI_TESTS_UNIT_TEST_UTIL_H_
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "catch.h"
 #include <filesystem>
@@ -41,6 +42,21 @@ class ScopedTempDir {
  private:
   std::string path_;
 };
+
+// `plain` as one gzip member (what a Content-Encoding: gzip body holds).
+inline std::string Gzip(const std::string& plain) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
 
 }  // namespace freenahi
 
