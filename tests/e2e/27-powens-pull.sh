@@ -12,18 +12,7 @@ fake_set '{"page_size": 2}'
 
 # The data tables, leaving out what only one path knows: the token (init) and freenahi's own
 # write times. The health columns (next_try, access_expire) come from both paths alike.
-dump() {
-  local db=$1 t
-  sqlite3 -batch -noheader "$db" "SELECT id, signin, platform, deleted_at FROM users ORDER BY id"
-  for t in accounts transactions balance_history investments loans; do
-    echo "== $t"
-    sqlite3 -batch -noheader "$db" "SELECT * FROM $t ORDER BY 1, 2"
-  done
-  echo "== connections"
-  sqlite3 -batch -noheader "$db" "SELECT id, user_id, connector_id, connector_uuid, connector_name, state,
-    error_message, last_update, created, active, deleted_at, next_try, access_expire
-    FROM connections ORDER BY id"
-}
+dump() { dump_data "$1" accounts transactions balance_history investments loans; }
 
 # A: pulled.
 DB_PATH=$WORK/a/freenahi.db write_powens_config "powens.pull_interval = 0"

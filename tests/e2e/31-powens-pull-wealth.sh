@@ -13,18 +13,7 @@ make_test_ca
 start_fake
 fake_set '{"loans_only_in_accounts": true}'
 
-dump() {
-  local db=$1 t
-  sqlite3 -batch -noheader "$db" "SELECT id, signin, platform, deleted_at FROM users ORDER BY id"
-  for t in accounts balance_history investments loans; do
-    echo "== $t"
-    sqlite3 -batch -noheader "$db" "SELECT * FROM $t ORDER BY 1, 2"
-  done
-  echo "== connections"
-  sqlite3 -batch -noheader "$db" "SELECT id, user_id, connector_id, connector_uuid, connector_name, state,
-    error_message, last_update, created, active, deleted_at, next_try, access_expire
-    FROM connections ORDER BY id"
-}
+dump() { dump_data "$1" accounts balance_history investments loans; }
 fake_get() {  # fake_get PATH: the fake's answer, with the user's token
   curl -sS --max-time 10 --cacert "$WORK/ca.pem" -H "Authorization: Bearer $TOKEN" \
     "https://localhost:$FAKE_PORT/2.0$1"

@@ -108,3 +108,20 @@ no_secrets_in() {
   done
   pass "no secret in $*"
 }
+
+# dump_data DB TABLE...: users, the given tables and connections (health columns included) as
+# text, leaving out what only one path knows (the token, freenahi's own write times): pulled and
+# webhook-fed databases must dump alike.
+dump_data() {
+  local db=$1 t
+  shift
+  sqlite3 -batch -noheader "$db" "SELECT id, signin, platform, deleted_at FROM users ORDER BY id"
+  for t in "$@"; do
+    echo "== $t"
+    sqlite3 -batch -noheader "$db" "SELECT * FROM $t ORDER BY 1, 2"
+  done
+  echo "== connections"
+  sqlite3 -batch -noheader "$db" "SELECT id, user_id, connector_id, connector_uuid, connector_name, state,
+    error_message, last_update, created, active, deleted_at, next_try, access_expire
+    FROM connections ORDER BY id"
+}

@@ -45,6 +45,16 @@ printf 'Source: freenahi\n\nPackage: freenahi\nArchitecture: any\n' > "$SCRATCH/
 dpkg-deb -x "$deb" "$SCRATCH/x"
 shlibs=$(cd "$SCRATCH/shl" && dpkg-shlibdeps -O "$SCRATCH/x/usr/bin/freenahi" 2>/dev/null | sed 's/^shlibs:Depends=//')
 expect_eq "Depends" "$(field Depends)" "adduser, $shlibs"
+# package-deb.sh takes a native build's Depends from dpkg-shlibdeps too, so the line above cannot
+# tell them apart there: independently, every shared library the binary loads must belong to a
+# package Depends names.
+for lib in $(readelf -d "$SCRATCH/x/usr/bin/freenahi" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+  # The host's multiarch copy, not a cross toolchain's (libstdc++6-armhf-cross ...).
+  owner=$(dpkg -S "$lib" 2>/dev/null | grep -E ": (/usr)?/lib/$(gcc -print-multiarch)/" | head -1 | cut -d: -f1)
+  [ -n "$owner" ] || fail "no installed package provides $lib"
+  case ", $(field Depends) (" in *", $owner ("*|*", $owner,"*) ;; *) fail "$lib ($owner) is not in Depends: $(field Depends)" ;; esac
+done
+ok "every NEEDED library's package is in Depends"
 
 # --- lintian: errors fail; these warnings are judged acceptable ----------------------------------
 # initial-upload-closes-no-bugs: not an upload to Debian. no-manual-page: `freenahi --help` and
