@@ -39,14 +39,6 @@ uint64_t Next() {
   return state >> 33;
 }
 
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 std::string DateOf(int64_t days) { return ParisDate(days * 86400 + 43200); }
 
 void Fill(Transaction* t, int64_t id, const std::string& date, int64_t now) {
