@@ -132,6 +132,13 @@ std::string AnnotationSearchIds(size_t tokens) {
   return sql;
 }
 
+bool HasAnnotations(Store& store) {
+  Result<SqliteStmt> stmt = Prepare(store, "SELECT 1 FROM annotations LIMIT 1", "look for annotations");
+  if (!stmt.ok()) return true;  // let the search itself report the error
+  Result<bool> row = stmt->Step();
+  return !row.ok() || *row;
+}
+
 Status CheckTransactionExists(Store& store, int64_t transaction_id) {
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt,
                          Prepare(store, kTransactionExists, "look up " + Txn(transaction_id)));

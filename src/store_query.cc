@@ -91,11 +91,15 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
       match += "\"" + token + "\"*";
     }
     // The user's notes, wordings and tags match too (store_notes.h). One IN over a UNION (not
-    // two ORed INs) so that the planner can take the ids to the narrow index.
-    where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ? UNION " +
-              AnnotationSearchIds(filter.search_tokens.size()) + ")");
+    // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
+    // for 30,000 matches) when there is no annotation.
+    const bool annotated = HasAnnotations(store);
+    where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?" +
+              (annotated ? " UNION " + AnnotationSearchIds(filter.search_tokens.size()) : "") + ")");
     where.values.emplace_back(match);
-    for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
+    if (annotated) {
+      for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
+    }
     where.from = std::string("transactions t INDEXED BY ") + SearchIndex(filter);
     return where;
   }
