@@ -481,7 +481,7 @@ int Main(int argc, char** argv) {
   std::printf("%-46s %10.1f\n", "floor: bulk INSERT, one txn (WAL, FULL)", Median(floor_insert_ms));
   std::printf("%-46s %10.1f   (%zu rows)\n", "floor total", floor, rows);
   std::printf("%-46s %10.1f   (not the target's floor)\n",
-              "  info: same INSERT with the store's 2 indexes", Median(indexed_ms));
+              "  info: same INSERT with the store's 3 indexes", Median(indexed_ms));
   std::printf("%-46s %10.1f\n", "freenahi: envelope+inbox+ingest", pipeline);
   std::printf("%-46s %10.2f   (target <= 2.00)\n", "ratio freenahi / floor", pipeline / floor);
   std::printf("\nfreenahi phases (one run):\n");
