@@ -77,8 +77,9 @@ IngestStep IngestNext(Store* store, UnixSeconds now) {
   const auto lld = [](int64_t v) { return static_cast<long long>(v); };
   switch (step.outcome) {
     case IngestOutcome::kApplied:
-      LOG_INFO("inbox %lld: applied in %ld ms (%lld new, %lld updated transactions)", lld(id), ms,
-               lld(step.stats.new_transactions), lld(step.stats.transactions_updated));
+      LOG_INFO("inbox %lld: applied in %ld ms (%lld new, %lld updated transactions%s)", lld(id), ms,
+               lld(step.stats.new_transactions), lld(step.stats.transactions_updated),
+               step.stats.indexed_in_one_pass ? "; first sync, indexed in one pass" : "");
       step.more_pending = pending->size() > 1;
       break;
     case IngestOutcome::kFailed:

@@ -10,6 +10,7 @@
 
 #include "crypto.h"
 #include "paris_time.h"
+#include "store_bulk.h"
 #include "store_impl.h"
 #include "store_schema.h"
 
@@ -247,7 +248,11 @@ Status Store::ApplyInboxCounted(int64_t inbox_id, const Payload& payload, UnixSe
   if (impl_->Changes() == 0) {
     return Status::NotFound("inbox item " + std::to_string(inbox_id) + ": not found");
   }
+  store_internal::FirstSyncIndexing indexing;
+  FREENAHI_RETURN_IF_ERROR(indexing.Begin(impl_->db.get(), what));
   FREENAHI_RETURN_IF_ERROR(impl_->ApplyPayload(payload, now).WithContext(what));
+  if (impl_->stats != nullptr) impl_->stats->indexed_in_one_pass = indexing.active();
+  FREENAHI_RETURN_IF_ERROR(indexing.Finish(what));
   FREENAHI_RETURN_IF_ERROR(txn.Commit(what));  // on any early return, ~WriteTxn rolls back
   return Status::Ok();
 }

@@ -43,6 +43,7 @@ struct ApplyStats {
                                      // an identical re-sent row is not rewritten, not counted)
   int64_t transactions_deleted = 0;  // of those written, how many carry a `deleted` date
   int64_t accounts_touched = 0;      // account rows written (a stale version writes nothing)
+  bool indexed_in_one_pass = false;  // a first sync: indexes and search built after the rows
 };
 
 // The database's pages (the file, without its WAL; disk_space.h measures files).

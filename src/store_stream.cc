@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store.h"
+#include "store_bulk.h"
 #include "store_impl.h"
 #include "store_schema.h"
 
@@ -98,6 +99,8 @@ Result<ApplyStats> Store::ApplyInboxStreaming(int64_t inbox_id, const BodyParser
   // Records come before their account's row (the account is complete only at its end); the
   // references are checked at the commit instead. Reset by SQLite at the end of the transaction.
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA defer_foreign_keys = ON", what));
+  store_internal::FirstSyncIndexing indexing;
+  FREENAHI_RETURN_IF_ERROR(indexing.Begin(db, what));
   {
     STORE_ASSIGN_OR_RETURN(StmtLease mark, impl_->Use(kMarkAppliedStreaming));
     mark->BindAll(inbox_id, now);
@@ -126,6 +129,8 @@ Result<ApplyStats> Store::ApplyInboxStreaming(int64_t inbox_id, const BodyParser
     return s;
   }
   FREENAHI_RETURN_IF_ERROR(impl_->ApplyPayload(*payload, now).WithContext(what));
+  stats.indexed_in_one_pass = indexing.active();
+  FREENAHI_RETURN_IF_ERROR(indexing.Finish(what));
   FREENAHI_RETURN_IF_ERROR(txn.Commit(what));
   return stats;
 }

@@ -116,6 +116,67 @@ TEST_CASE("store_stream: same database as the DOM apply, first sync then update"
   CHECK(Query(stream_path, "SELECT count(*) FROM transactions") != "'0'|\n");
 }
 
+// The transactions table's indexes and triggers as the schema has them.
+std::string TransactionSchema(const std::string& path) {
+  return Query(path, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'transactions' "
+                     "ORDER BY type, name");
+}
+
+std::string SearchIds(const std::string& path, const char* word) {
+  return Query(path, std::string("SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH '") +
+                         word + "' ORDER BY rowid");
+}
+
+TEST_CASE("store_stream: a first sync indexes once, to the same database and search index",
+          "[store_stream]") {
+  ScopedTempDir dir;
+  const std::string fresh = dir.File("fresh.db"), bulk = dir.File("bulk.db"), rows = dir.File("rows.db");
+  MustOpen(fresh);
+  auto bulk_store = MustOpen(bulk);
+  auto row_store = MustOpen(rows);
+  // Row by row: the table is not empty when the sync starts (a stray row, removed after).
+  {
+    SqliteDb db = RawOpen(rows);
+    REQUIRE(store_internal::Exec(db.get(),
+                                 "INSERT INTO transactions (id, account_id, date, value_minor, type, "
+                                 "original_wording, simplified_wording, wording, coming, active) "
+                                 "VALUES (999999999, 1, '2020-01-01', 1, 'card', 'stray', 'stray', "
+                                 "'stray', 0, 1)",
+                                 "stray row")
+                .ok());
+  }
+  payload_gen::Options o;
+  o.transactions = 400;
+  const std::string first = payload_gen::Generate(o);
+  Result<ApplyStats> bulk_stats = ApplyStreaming(bulk_store.get(), Insert(bulk_store.get(), first, 1));
+  Result<ApplyStats> row_stats = ApplyStreaming(row_store.get(), Insert(row_store.get(), first, 1));
+  REQUIRE(bulk_stats.ok());
+  REQUIRE(row_stats.ok());
+  CHECK(bulk_stats->indexed_in_one_pass);
+  CHECK_FALSE(row_stats->indexed_in_one_pass);
+  {
+    SqliteDb db = RawOpen(rows);
+    REQUIRE(store_internal::Exec(db.get(), "DELETE FROM transactions WHERE id = 999999999", "unstray").ok());
+  }
+  CHECK(Dump(bulk) == Dump(rows));
+  // The same indexes and triggers as a fresh database, and a search index that matches the rows.
+  CHECK(TransactionSchema(bulk) == TransactionSchema(fresh));
+  CHECK(Query(bulk, "PRAGMA integrity_check") == "'ok'|\n");
+  CHECK(Query(bulk, "INSERT INTO transactions_fts (transactions_fts) VALUES ('integrity-check')") == "");
+  for (const char* word : {"leclerc", "edf", "loyer", "boulangerie", "marche", "amazon", "zzz"}) {
+    INFO(word);
+    CHECK(SearchIds(bulk, word) == SearchIds(rows, word));
+  }
+  CHECK(SearchIds(bulk, "leclerc") != "");
+  // A second sync on the now full table keeps the search index up to date row by row.
+  o.update = true;
+  Result<ApplyStats> update = ApplyStreaming(bulk_store.get(), Insert(bulk_store.get(), payload_gen::Generate(o), 2));
+  REQUIRE(update.ok());
+  CHECK_FALSE(update->indexed_in_one_pass);
+  CHECK(Query(bulk, "INSERT INTO transactions_fts (transactions_fts) VALUES ('integrity-check')") == "");
+  CHECK(TransactionSchema(bulk) == TransactionSchema(fresh));
+}
+
 TEST_CASE("store_stream: stats count new, rewritten and deleted transactions", "[store_stream]") {
   ScopedTempDir dir;
   auto store = MustOpen(dir.File("f.db"));
@@ -153,6 +214,10 @@ TEST_CASE("store_stream: a bad record deep in the body rolls everything back", "
   CHECK(r.status().message() == ParsePayload(WebhookEvent::kConnectionSynced, body).status().message());
   CHECK(Query(path, "SELECT count(*) FROM transactions") == "'0'|\n");
   CHECK(Query(path, "SELECT state FROM inbox") == "'pending'|\n");  // ingest marks it failed
+  // The first sync's indexes and triggers, set aside during the apply, are rolled back in place.
+  const std::string fresh = dir.File("fresh.db");
+  MustOpen(fresh);
+  CHECK(TransactionSchema(path) == TransactionSchema(fresh));
 }
 
 TEST_CASE("store_stream: a missing body or item is NotFound", "[store_stream]") {
