@@ -376,6 +376,12 @@ const Key kKeys[] = {
     Int("server", "max_connections_per_ip", &Config::max_connections_per_ip, 1, 4096,
         "Connections one client address may hold at once. When every slot is taken, a new client\n"
         "replaces the slowest idle one; past this limit, it replaces one of its own or is refused."),
+    Int("server", "keepalive_timeout_ms", &Config::keepalive_timeout_ms, 0, 3600000,
+        "Milliseconds a connection may stay idle after an answer, waiting for the client's next\n"
+        "request (HTTP keep-alive; 0: every answer closes its connection). An idle connection\n"
+        "is the first closed when every slot is taken."),
+    Int("server", "keepalive_requests", &Config::keepalive_requests, 1, 1000000,
+        "Requests one connection may carry; the last answer closes it."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
     Int("store", "keep_applied_bodies", &Config::keep_applied_bodies, 0, 36500,

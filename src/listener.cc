@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Connection life: kReading (handshake, headers, body) → kWriting (the answer) → closed. One
-// request per connection (Connection: close): Powens posts one webhook per connection, and it
-// keeps the state machine small.
+// Connection life: kReading (handshake, headers, body) → kWriting (the answer) → closed, or,
+// when the answer keeps the connection open (keep-alive), back to kReading for the next request,
+// whose bytes may already be there (pipelining). Errors, refusals and timeouts always close:
+// the client starts afresh on a clean connection.
 #include "listener.h"
+
+#include <algorithm>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,11 +93,7 @@ class Listener::Connection {
         accepted_ms_(owner->loop_->NowMs()) {
     int fd = conn_->fd();
     owner_->loop_->AddFd(fd, EventLoop::kReadable, [this](unsigned) { Advance(); });
-    Rearm(owner_->options_.header_timeout_ms, "headers not received in time");
-    deadline_timer_ = owner_->loop_->AddTimer(owner_->options_.request_timeout_ms, [this] {
-      deadline_timer_ = 0;
-      if (phase_ == Phase::kReading) OnTimeout("request not received in time");
-    });
+    BeginRequest();  // the first request's clocks run from accept: the handshake counts
   }
   ~Connection() {
     owner_->loop_->CancelTimer(timer_);
@@ -104,23 +103,33 @@ class Listener::Connection {
   }
 
   const std::string& peer_ip() const { return peer_ip_; }
+  // Answered and kept open, no byte of the next request yet: the cheapest to drop.
+  bool idle_keepalive() const {
+    return phase_ == Phase::kReading && requests_done_ > 0 && request_bytes_ == 0;
+  }
+  int64_t idle_since_ms() const { return idle_since_ms_; }
+  int64_t accepted_ms() const { return accepted_ms_; }
   // Answered, draining what the client still sends, for long enough to have read the answer.
   bool lingering(int64_t now_ms) const {
     return phase_ == Phase::kLingering && now_ms - accepted_ms_ >= kEvictMinAgeMs;
   }
-  // Still reading a request, old enough to have had a fair chance, and either silent for a
+  // Reading a request begun long enough ago to have had a fair chance, and either silent for a
   // second (not even a handshake record) or sending slower than min_body_rate on average.
   bool SlowReader(int64_t now_ms, double* rate) const {
-    int64_t age = now_ms - accepted_ms_;
-    if (phase_ != Phase::kReading || age < kEvictMinAgeMs) return false;
-    *rate = static_cast<double>(bytes_total_) * 1000.0 / static_cast<double>(age);
+    int64_t age = now_ms - request_started_ms_;
+    if (phase_ != Phase::kReading || idle_keepalive() || age < kEvictMinAgeMs) return false;
+    *rate = static_cast<double>(request_bytes_) * 1000.0 / static_cast<double>(age);
     if (now_ms - last_activity_ms_ >= kEvictIdleMs) return true;
-    return bytes_total_ > 0 && *rate < static_cast<double>(owner_->options_.min_body_rate);
+    return request_bytes_ > 0 && *rate < static_cast<double>(owner_->options_.min_body_rate);
   }
-  int64_t accepted_ms() const { return accepted_ms_; }
   // Dropped for a newcomer: closed without an answer.
   void Evict() {
     if (phase_ != Phase::kDone) Finish();
+  }
+  // The listener stops accepting: an idle connection closes now; a busy one answers with
+  // "Connection: close" (KeepAliveAllowed() is false from now on).
+  void Drain() {
+    if (idle_keepalive()) Finish();
   }
 
  private:
@@ -134,20 +143,40 @@ class Listener::Connection {
     });
   }
 
+  // A request's clocks: the header deadline and the whole-request deadline.
+  void BeginRequest() {
+    request_started_ms_ = owner_->loop_->NowMs();
+    Rearm(owner_->options_.header_timeout_ms, "headers not received in time");
+    owner_->loop_->CancelTimer(deadline_timer_);
+    deadline_timer_ = owner_->loop_->AddTimer(owner_->options_.request_timeout_ms, [this] {
+      deadline_timer_ = 0;
+      if (phase_ == Phase::kReading) OnTimeout("request not received in time");
+    });
+  }
+
   // From any of the three timers; the phase timer is re-armed (or cancelled) by what follows.
   void OnTimeout(const char* why) {
+    if (idle_keepalive()) {  // the ordinary end of a kept-alive connection
+      LOG_DEBUG("connection from %s:%d: %s, closing", peer_ip_.c_str(), peer_port_, why);
+      return Finish();
+    }
     LOG_INFO("connection from %s:%d: %s, closing", peer_ip_.c_str(), peer_port_, why);
     // A request under way is told why; a silent client or a stalled handshake is just closed.
-    if (phase_ == Phase::kReading && bytes_received_) return Respond(ErrorResponse(408, why), true);
+    if (phase_ == Phase::kReading && request_bytes_ > 0) return Respond(ErrorResponse(408, why), true);
     Finish();
   }
 
-  // Runs whenever the socket is ready for what the last operation wanted.
+  // Runs whenever the socket is ready for what the last operation wanted, and goes on while a
+  // phase ends at once (an answer written whole, then a pipelined request already read).
   void Advance() {
     last_activity_ms_ = owner_->loop_->NowMs();
-    if (phase_ == Phase::kReading) ReadRequest();
-    if (phase_ == Phase::kWriting) WriteResponse();
-    if (phase_ == Phase::kLingering) Linger();
+    for (;;) {
+      Phase before = phase_;
+      if (phase_ == Phase::kReading) ReadRequest();
+      else if (phase_ == Phase::kWriting) WriteResponse();
+      else if (phase_ == Phase::kLingering) Linger();
+      if (phase_ == before || phase_ == Phase::kDone) return;
+    }
   }
 
   void ReadRequest() {
@@ -161,29 +190,47 @@ class Listener::Connection {
         LOG_INFO("connection from %s: %s", peer_ip_.c_str(), conn_->last_error().c_str());
         return Finish();
       }
-      bytes_received_ = true;
-      bytes_total_ += r.bytes;
+      CountRequestBytes(r.bytes);
       bool had_headers = reader_.headers_done();
-      RequestReader::State state = reader_.Feed(buffer, r.bytes);
-      if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
-      if (!had_headers && reader_.headers_done()) StartRateWindow();
-      if (!had_headers && reader_.TakeContinueRequest()) pending_continue_ = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (state == RequestReader::State::kRejected) {
-        if (!reader_.reject_detail().empty())
-          LOG_WARN("%s from %s", reader_.reject_detail().c_str(), peer_ip_.c_str());
-        else
-          LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
-                   reader_.reject_reason().c_str());
-        linger_ = true;
-        return Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()), false);
-      }
-      if (state == RequestReader::State::kComplete) {
-        linger_ = reader_.body_skipped();  // the body is unread: drain it before closing
-        std::string response = owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_);
-        reader_.body().Clear();  // the body is in the inbox now: give the memory (or file) back
-        return Respond(std::move(response), false);
-      }
+      if (!Took(reader_.Feed(buffer, r.bytes), had_headers)) return;
     }
+  }
+
+  void CountRequestBytes(size_t bytes) {
+    if (request_bytes_ == 0 && requests_done_ > 0) BeginRequest();  // first byte after idling
+    request_bytes_ += bytes;
+  }
+
+  // After bytes were fed to the reader: timers, "100 Continue", and the answer once the request
+  // is complete or refused. False once answering (the reading of this request is over).
+  bool Took(RequestReader::State state, bool had_headers) {
+    if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
+    if (!had_headers && reader_.headers_done()) StartRateWindow();
+    if (!had_headers && reader_.TakeContinueRequest()) pending_continue_ = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (state == RequestReader::State::kRejected) {
+      if (!reader_.reject_detail().empty())
+        LOG_WARN("%s from %s", reader_.reject_detail().c_str(), peer_ip_.c_str());
+      else
+        LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
+                 reader_.reject_reason().c_str());
+      linger_ = true;
+      Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()));
+      return false;
+    }
+    if (state != RequestReader::State::kComplete) return true;
+    linger_ = reader_.body_skipped();  // the body is unread: drain it before closing
+    const ListenerOptions& options = owner_->options_;
+    KeepAlive keep_alive;
+    keep_alive.offered = !linger_ && owner_->KeepAliveAllowed() &&
+                         requests_done_ + 1 < options.keepalive_max_requests;
+    keep_alive.timeout_s = std::max<int64_t>(1, options.keepalive_timeout_ms / 1000);
+    keep_alive.remaining = options.keepalive_max_requests - std::min(options.keepalive_max_requests, requests_done_ + 1);
+    std::string response =
+        owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_, &keep_alive);
+    reader_.body().Clear();  // the body is in the inbox now: give the memory (or file) back
+    keep_alive_ = keep_alive.kept;
+    Respond(std::move(response));
+    return false;
   }
 
   // Every kRateWindowMs while the body arrives: at least min_body_rate bytes/s on average, or 408.
@@ -211,7 +258,13 @@ class Listener::Connection {
     return false;
   }
 
-  void Respond(std::string response, bool after_timeout) {
+  // The request's reading is over (answered, refused or timed out): its timers stop.
+  void Respond(std::string response, bool after_timeout = false) {
+    owner_->loop_->CancelTimer(deadline_timer_);
+    deadline_timer_ = 0;
+    owner_->loop_->CancelTimer(rate_timer_);
+    rate_timer_ = 0;
+    pending_continue_.clear();
     out_ = std::move(response);
     written_ = 0;
     phase_ = Phase::kWriting;
@@ -226,10 +279,29 @@ class Listener::Connection {
       if (r.io != Conn::Io::kDone) return Finish();
       written_ += r.bytes;
     }
+    out_.clear();
+    ++requests_done_;
+    if (keep_alive_ && !linger_) return AwaitNextRequest();
     if (!linger_) return Finish();
     phase_ = Phase::kLingering;
     Rearm(kLingerMs, "lingering close");
     owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kReadable);
+  }
+
+  // Keep-alive: idle until the next request's first byte (or the idle timeout), unless bytes of
+  // it were already read with the previous one (pipelining).
+  void AwaitNextRequest() {
+    phase_ = Phase::kReading;
+    keep_alive_ = false;
+    request_bytes_ = 0;
+    idle_since_ms_ = owner_->loop_->NowMs();
+    Rearm(owner_->options_.keepalive_timeout_ms, "idle keep-alive connection");
+    owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kReadable);
+    size_t pipelined = reader_.extra_bytes();
+    RequestReader::State state = reader_.StartNext();
+    if (pipelined == 0) return;
+    CountRequestBytes(pipelined);
+    Took(state, /*had_headers=*/false);
   }
 
   void Linger() {
@@ -260,14 +332,19 @@ class Listener::Connection {
   std::string peer_ip_;
   int peer_port_;
   Phase phase_ = Phase::kReading;
-  bool bytes_received_ = false;  // a first byte of the request arrived (after any handshake)
-  uint64_t bytes_total_ = 0;     // request bytes received (decrypted), head and body
   int64_t accepted_ms_;
   int64_t last_activity_ms_ = accepted_ms_;  // last readiness event on the socket
+  size_t requests_done_ = 0;                 // answers written whole on this connection
+  int64_t idle_since_ms_ = 0;                // when the last answer was written
+  // The request being read: its first byte (accept for the first request) and its bytes
+  // received so far (decrypted, head and body; 0: not begun).
+  int64_t request_started_ms_ = 0;
+  uint64_t request_bytes_ = 0;
   uint64_t window_start_bytes_ = 0;
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId rate_timer_ = 0;
   bool linger_ = false;          // answered before the request was read to its end
+  bool keep_alive_ = false;      // the answer being written leaves the connection open
   size_t lingered_bytes_ = 0;
   std::string pending_continue_;
   std::string out_;
@@ -323,6 +400,15 @@ void Listener::StopAccepting() {
   if (!listen_fd_.valid()) return;
   loop_->RemoveFd(listen_fd_.get());
   listen_fd_.Reset();
+  std::vector<Connection*> open;  // Drain may close one, which edits connections_
+  for (const auto& entry : connections_) open.push_back(entry.second.get());
+  for (Connection* c : open) c->Drain();
+}
+
+size_t Listener::busy_connections() const {
+  size_t n = 0;
+  for (const auto& entry : connections_) n += !entry.second->idle_keepalive();
+  return n;
 }
 
 void Listener::UpdateAcceptInterest() {
@@ -340,21 +426,22 @@ void Listener::UpdateAcceptInterest() {
 Listener::Connection* Listener::FindVictim(const std::string* ip) const {
   int64_t now = loop_->NowMs();
   Connection* victim = nullptr;
-  bool victim_lingers = false;
+  int victim_rank = 0;  // 3: idle keep-alive, 2: lingering, 1: slow reader
   double victim_rate = 0;
   for (const auto& entry : connections_) {
     Connection* c = entry.second.get();
     if (ip != nullptr && c->peer_ip() != *ip) continue;
     double rate = 0;
-    bool lingers = c->lingering(now);
-    if (!lingers && !c->SlowReader(now, &rate)) continue;
-    bool better = victim == nullptr || (lingers && !victim_lingers) ||
-                  (lingers == victim_lingers &&
-                   (rate < victim_rate ||
-                    (rate == victim_rate && c->accepted_ms() < victim->accepted_ms())));
+    int rank = c->idle_keepalive() ? 3 : c->lingering(now) ? 2 : c->SlowReader(now, &rate) ? 1 : 0;
+    if (rank == 0) continue;
+    bool better = victim == nullptr || rank > victim_rank;
+    if (!better && rank == victim_rank) {
+      if (rank == 3) better = c->idle_since_ms() < victim->idle_since_ms();
+      else better = rate < victim_rate || (rate == victim_rate && c->accepted_ms() < victim->accepted_ms());
+    }
     if (better) {
       victim = c;
-      victim_lingers = lingers;
+      victim_rank = rank;
       victim_rate = rate;
     }
   }
