@@ -135,7 +135,7 @@ RequestReader::State RequestReader::Feed(const char* data, size_t size) {
     if (end == std::string::npos) return state_;
     size_t consumed = end + 4 - before;
     head_.resize(end + 2);  // keep the last header's CRLF; ParseHead adds the blank line back
-    if (ParseHead() != State::kBody) return state_;
+    ParseHead();  // then the bytes after the head: body, or a pipelined request (KeepExtra)
     return FeedBody(data + consumed, size - consumed);
   }
   if (state_ == State::kBody) return FeedBody(data, size);

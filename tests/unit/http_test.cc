@@ -289,8 +289,8 @@ TEST_CASE("http: pipelined requests are read one after the other, in any split",
   const std::string first = "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
   const std::string second = "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
   const std::string third = "GET /healthz HTTP/1.1\r\n\r\n";
-  const std::string all = first + second + third;
-  for (size_t piece : {all.size(), size_t{1}, size_t{7}, first.size() + 3}) {
+  const std::string all = third + first + second + third;
+  for (size_t piece : {all.size(), size_t{1}, size_t{7}, third.size() + first.size() + 3}) {
     INFO("piece " << piece);
     RequestReader reader(kSmall);
     std::vector<std::string> seen;
@@ -308,10 +308,11 @@ TEST_CASE("http: pipelined requests are read one after the other, in any split",
       at += n;
       take_complete();
     }
-    REQUIRE(seen.size() == 3);
-    CHECK(seen[0] == "POST /a HTTP/1.1|hello");
-    CHECK(seen[1] == "POST /b HTTP/1.1|abc");
-    CHECK(seen[2] == "GET /healthz HTTP/1.1|");
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0] == "GET /healthz HTTP/1.1|");
+    CHECK(seen[1] == "POST /a HTTP/1.1|hello");
+    CHECK(seen[2] == "POST /b HTTP/1.1|abc");
+    CHECK(seen[3] == "GET /healthz HTTP/1.1|");
     CHECK(reader.state() == RequestReader::State::kHeaders);
     CHECK(reader.extra_bytes() == 0);
     CHECK(reader.body_bytes_received() == 0);
