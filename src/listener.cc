@@ -281,7 +281,8 @@ class Listener::Connection {
     }
     out_.clear();
     ++requests_done_;
-    if (keep_alive_ && !linger_) return AwaitNextRequest();
+    // Kept alive unless the listener stopped meanwhile (SIGTERM while the answer was leaving).
+    if (keep_alive_ && !linger_ && owner_->KeepAliveAllowed()) return AwaitNextRequest();
     if (!linger_) return Finish();
     phase_ = Phase::kLingering;
     Rearm(kLingerMs, "lingering close");
