@@ -25,6 +25,8 @@ namespace freenahi {
 struct ListenerOptions {
   HttpLimits limits;
   size_t max_connections = 32;
+  // Per request; for a request after the first on a kept-alive connection, "accept" below is
+  // its first byte.
   int64_t header_timeout_ms = 10000;  // accept → end of headers, TLS handshake included
   int64_t body_timeout_ms = 30000;    // longest silence while the body arrives or the answer leaves
   int64_t request_timeout_ms = 300000;  // accept → whole request received, however it trickles
