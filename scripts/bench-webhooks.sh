@@ -58,6 +58,8 @@ user_token = $TOKEN
 [server]
 listen = 127.0.0.1:$PORT
 max_connections = 64
+# every wrk connection comes from 127.0.0.1: above the default per-address cap (8) on purpose
+max_connections_per_ip = 64
 [store]
 database = $WORK/db/freenahi.db
 [log]
