@@ -9,13 +9,13 @@
 # 10,000 webhooks (it must stay flat). Prints figures; never fails on a missed target.
 # Usage: scripts/bench-webhooks.sh   (env: DURATION=10 seconds per wrk run, BUILD=build-bench,
 #                                    NO_BUILD=1 to measure the binary already built,
-#                                    RSS_POINTS="1000 10000" webhooks at which RSS is read)
+#                                    RSS_POINTS="1000 5000 10000 20000": webhooks at which RSS is read)
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$SRC/build-bench}
 DURATION=${DURATION:-10}
-RSS_POINTS=${RSS_POINTS:-1000 10000}
+RSS_POINTS=${RSS_POINTS:-1000 5000 10000 20000}
 TOKEN="bench-token-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 WORK=$(mktemp -d /tmp/freenahi-bench-webhooks.XXXXXX)
 DAEMON_PID=""
@@ -51,36 +51,43 @@ if [ -z "${NO_BUILD:-}" ]; then  # NO_BUILD=1: measure the binary as it is
 fi
 BIN="$BUILD/freenahi"
 PORT=$((20000 + RANDOM % 30000))
-mkdir -p "$WORK/db"
-cat > "$WORK/freenahi.ini" <<EOF
-[powens]
-user_token = $TOKEN
-[server]
-listen = 127.0.0.1:$PORT
-max_connections = 64
-# every wrk connection comes from 127.0.0.1: above the default per-address cap (8) on purpose
-max_connections_per_ip = 64
-[store]
-database = $WORK/db/freenahi.db
-[log]
-level = warn
-EOF
-chmod 600 "$WORK/freenahi.ini"
-"$BIN" serve --config "$WORK/freenahi.ini" > "$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for i in $(seq 1 200); do
-  curl -sk -o /dev/null "https://127.0.0.1:$PORT/healthz" 2>/dev/null && break
-  kill -0 "$DAEMON_PID" 2>/dev/null || die "daemon exited: $(tail -5 "$WORK/daemon.log")"
-  sleep 0.05
-done
 status_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.2f", k / 1024 }'; }
 inbox_count() { sqlite3 -batch -noheader "$WORK/db/freenahi.db" "SELECT count(*) FROM inbox" 2>/dev/null || echo 0; }
 pending_count() { sqlite3 -batch -noheader "$WORK/db/freenahi.db" "SELECT count(*) FROM inbox WHERE state = 'pending'" 2>/dev/null || echo 0; }
 wait_applied() {  # until the backlog of a run is applied (at most 5 min), so runs do not overlap
   local i
   for i in $(seq 1 3000); do [ "$(pending_count)" = 0 ] && return 0; sleep 0.1; done
 }
-IDLE_KIB=$(status_kib "$DAEMON_PID" VmRSS)
+# start_daemon: a fresh database and a daemon on it (the one before, if any, stopped first).
+start_daemon() {
+  if [ -n "$DAEMON_PID" ]; then kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK/db"
+  mkdir -p "$WORK/db"
+  {
+    echo "[powens]"
+    echo "user_token = $TOKEN"
+    echo "[server]"
+    echo "listen = 127.0.0.1:$PORT"
+    echo "max_connections = 64"
+    echo "# every wrk connection comes from 127.0.0.1: above the default per-address cap (8) on purpose"
+    echo "max_connections_per_ip = 64"
+    echo "[store]"
+    echo "database = $WORK/db/freenahi.db"
+    echo "[log]"
+    echo "level = warn"
+  } > "$WORK/freenahi.ini"
+  chmod 600 "$WORK/freenahi.ini"
+  "$BIN" serve --config "$WORK/freenahi.ini" > "$WORK/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  local i
+  for i in $(seq 1 200); do
+    curl -sk -o /dev/null "https://127.0.0.1:$PORT/healthz" 2>/dev/null && break
+    kill -0 "$DAEMON_PID" 2>/dev/null || die "daemon exited: $(tail -5 "$WORK/daemon.log")"
+    sleep 0.05
+  done
+}
+start_daemon
 
 # wrk script: a distinct body per request (a 1-transaction sync), the id from a per-thread
 # counter; `close` adds "Connection: close".
@@ -151,14 +158,17 @@ for keep in on off; do
     tr -d '\r' | grep -iE '^(connection|keep-alive):' | paste -sd ' ' || echo 'no Connection header')"
 done
 echo
-echo "== daemon RSS as webhooks accumulate (idle $(awk -v k="$IDLE_KIB" 'BEGIN { printf "%.2f", k / 1024 }') MiB)"
+echo "== daemon RSS as webhooks accumulate (a fresh daemon and database; bursts of 16-way keep-alive)"
+start_daemon
+IDLE_KIB=$(status_kib "$DAEMON_PID" VmRSS)
+echo "| webhooks stored and applied | VmRSS | VmHWM |"
+echo "|---|---|---|"
+echo "| 0 (idle) | $(mib "$IDLE_KIB") MiB | $(mib "$(status_kib "$DAEMON_PID" VmHWM)") MiB |"
 for target in $RSS_POINTS; do
   while [ "$(inbox_count)" -lt "$target" ]; do
-    wrk -t 2 -c 16 -d 2s -s "$WORK/webhook.lua" -H "Authorization: Bearer $TOKEN" \
+    wrk -t 2 -c 16 -d 1s -s "$WORK/webhook.lua" -H "Authorization: Bearer $TOKEN" \
       -H "Content-Type: application/json" "https://127.0.0.1:$PORT" > /dev/null 2>&1 || true
   done
   wait_applied
-  echo "after $(inbox_count) webhooks: VmRSS $(awk -v k="$(status_kib "$DAEMON_PID" VmRSS)" 'BEGIN { printf "%.2f", k / 1024 }') MiB," \
-    "VmHWM $(awk -v k="$(status_kib "$DAEMON_PID" VmHWM)" 'BEGIN { printf "%.2f", k / 1024 }') MiB," \
-    "pending $(pending_count)"
+  echo "| $(inbox_count) | $(mib "$(status_kib "$DAEMON_PID" VmRSS)") MiB | $(mib "$(status_kib "$DAEMON_PID" VmHWM)") MiB |"
 done
