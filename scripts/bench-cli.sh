@@ -56,6 +56,7 @@ floor() { sqlite3 -readonly -batch "$DB" "$1"; }
 
 SINCE3M=$(sqlite3 "$DB" "SELECT date('$TODAY', '-3 months')")
 SINCE12=$(sqlite3 "$DB" "SELECT date('$TODAY', 'start of month', '-11 months')")
+LASTMONTH=$(sqlite3 "$DB" "SELECT strftime('%Y-%m', '$TODAY', 'start of month', '-1 month')")
 COLS="t.id, t.account_id, a.name, c.connector_name, a.currency, a.currency_precision, t.date, t.vdate, t.rdate, t.datetime, t.value_minor, t.type, t.wording, t.original_wording, t.simplified_wording, t.counterparty_label, t.categories, t.coming, t.deleted, t.last_update"
 FROM="FROM transactions t JOIN accounts a ON a.id = t.account_id LEFT JOIN connections c ON c.id = a.connection_id"
 NEWEST="ORDER BY t.date DESC, t.datetime DESC, t.id DESC LIMIT 50"
@@ -78,6 +79,9 @@ row() {  # row LABEL TARGET_MS FLOOR_SQL -- FREENAHI ARGS...
 row "transactions --search carrefour" 50 \
   "SELECT $COLS $FROM WHERE t.deleted IS NULL AND $MATCH $NEWEST; $SUM WHERE t.deleted IS NULL AND $MATCH GROUP BY 1, 2;" \
   -- transactions --search carrefour
+row "  … --since $LASTMONTH --until $LASTMONTH" 50 \
+  "SELECT $COLS $FROM WHERE t.date BETWEEN '$LASTMONTH-01' AND '$LASTMONTH-31' AND t.deleted IS NULL AND $MATCH $NEWEST; $SUM WHERE t.date BETWEEN '$LASTMONTH-01' AND '$LASTMONTH-31' AND t.deleted IS NULL AND $MATCH GROUP BY 1, 2;" \
+  -- transactions --search carrefour --since "$LASTMONTH" --until "$LASTMONTH"
 row "transactions --since 3m" 50 \
   "SELECT $COLS $FROM WHERE t.date >= '$SINCE3M' AND t.deleted IS NULL $NEWEST; $SUM WHERE t.date >= '$SINCE3M' AND t.deleted IS NULL GROUP BY 1, 2;" \
   -- transactions --since 3m

@@ -16,14 +16,16 @@
 #               the same revision, as Debian's own +debNN suffixes do.
 #   --no-build  package the binary already built (build-release/freenahi, dist/freenahi-ARCH,
 #               or for trixie build-trixie/freenahi-ARCH)
+#   --root-only trixie: only make (or check) the build root, e.g. while something else compiles
 # Environment: DEB_MAINTAINER (default: the last commit's author), FREENAHI_DEB_REVISION (1).
 set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
-arch="" build=yes suite=bookworm
+arch="" build=yes suite=bookworm root_only=no
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --no-build) build=no ;;
+    --root-only) root_only=yes ;;
     --suite) [ $# -ge 2 ] || { echo "package-deb: --suite needs bookworm or trixie" >&2; exit 2; }
       suite=$2; shift ;;
     --suite=*) suite=${1#--suite=} ;;
@@ -101,6 +103,12 @@ trixie_copy_source() {
   fi
 }
 
+if [ "$root_only" = yes ]; then
+  [ "$suite" = trixie ] || { echo "package-deb: --root-only is for --suite trixie" >&2; exit 2; }
+  [ "$(id -u)" = 0 ] || { echo "package-deb: --suite trixie needs root (mmdebstrap, chroot)" >&2; exit 1; }
+  trixie_root
+  exit 0
+fi
 if [ "$suite" = trixie ]; then
   # Stripped in the root by its own binutils (the arm64 one is not on this machine).
   bin=build-trixie/freenahi-$arch strip=:

@@ -3,6 +3,8 @@
 // currency (over every match, not only the rows shown), one JSON document, or CSV.
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <vector>
 
 #include "annotate.h"
 #include "cli.h"
@@ -81,18 +83,29 @@ struct Listing {
   TransactionFilter filter;
   int limit = 50, offset = 0;
   Annotator annotator;  // the user's notes and categories, put on each row
+  std::optional<std::vector<int64_t>> page;  // the rows to show, when already chosen
 };
 
-// ForEachTransaction over the listing, each row with its annotations and category.
+// The listing's rows (its page, or a walk over the filter), each with its annotations.
 Status EachRow(Store& store, const Listing& l, const std::function<void(const TransactionView&)>& use) {
   TransactionView annotated;
-  return ForEachTransaction(store, l.filter, TransactionOrder::kNewestFirst, l.limit, l.offset,
-                            [&](const TransactionView& t) {
-                              annotated = t;
-                              l.annotator.Fill(&annotated);
-                              use(annotated);
-                              return Status::Ok();
-                            });
+  auto annotate = [&](const TransactionView& t) {
+    annotated = t;
+    l.annotator.Fill(&annotated);
+    use(annotated);
+    return Status::Ok();
+  };
+  if (l.page) return ForEachTransactionIn(store, *l.page, annotate);
+  return ForEachTransaction(store, l.filter, TransactionOrder::kNewestFirst, l.limit, l.offset, annotate);
+}
+
+// The totals over every match, and the page to show when there is a limit: one pass then.
+Result<std::vector<CurrencySum>> ChoosePage(Store& store, Listing* l) {
+  if (l->limit <= 0) return SumTransactions(store, l->filter);
+  Result<TransactionPage> page = QueryTransactionPage(store, l->filter, l->limit, l->offset);
+  if (!page.ok()) return page.status();
+  l->page = std::move(page->ids);
+  return std::move(page->totals);
 }
 
 int PrintJson(Store& store, const Listing& l, const std::vector<CurrencySum>& sums) {
@@ -169,7 +182,7 @@ int RunTransactions(const CliArgs& args) {
   if (!annotator.ok()) return StoreError(annotator.status());
   listing.annotator = std::move(*annotator);
   if (args.format() == OutputFormat::kCsv) return PrintCsv(**store, listing);
-  Result<std::vector<CurrencySum>> sums = SumTransactions(**store, listing.filter);
+  Result<std::vector<CurrencySum>> sums = ChoosePage(**store, &listing);
   if (!sums.ok()) return StoreError(sums.status());
   if (args.format() == OutputFormat::kJson) return PrintJson(**store, listing, *sums);
   return PrintTable(args, **store, listing, *sums);

@@ -119,13 +119,24 @@ Result<std::map<int64_t, Annotation>> ReadAnnotations(Store& store,
 }  // namespace
 
 std::string AnnotationSearchSql(size_t tokens) {
-  std::string sql = "t.id IN (SELECT n.transaction_id FROM annotations n WHERE 1";
+  return "t.id IN (" + AnnotationSearchIds(tokens) + ")";
+}
+
+std::string AnnotationSearchIds(size_t tokens) {
+  std::string sql = "SELECT n.transaction_id FROM annotations n WHERE 1";
   for (size_t i = 0; i < tokens; ++i) {
     sql += " AND freenahi_fold(coalesce(n.wording, '') || ' ' || coalesce(n.note, '') || ' ' || "
            "coalesce((SELECT group_concat(g.tag, ' ') FROM annotation_tags g "
            "WHERE g.transaction_id = n.transaction_id), '')) LIKE ?";
   }
-  return sql + ")";
+  return sql;
+}
+
+bool HasAnnotations(Store& store) {
+  Result<SqliteStmt> stmt = Prepare(store, "SELECT 1 FROM annotations LIMIT 1", "look for annotations");
+  if (!stmt.ok()) return true;  // let the search itself report the error
+  Result<bool> row = stmt->Step();
+  return !row.ok() || *row;
 }
 
 Status CheckTransactionExists(Store& store, int64_t transaction_id) {

@@ -34,6 +34,10 @@ Status CheckTransactionExists(Store& store, int64_t transaction_id);
 // note, wording and tags, folded with freenahi_fold, contain every one of `tokens` token
 // parameters (bound as "% tok%", in order).
 std::string AnnotationSearchSql(size_t tokens);
+// The same as a SELECT of the matching transaction ids.
+std::string AnnotationSearchIds(size_t tokens);
+// False when the user has annotated nothing: the search then leaves the annotations out.
+bool HasAnnotations(Store& store);
 
 // Each writes one row in its own transaction; `now` stamps updated_at.
 Status SetPinned(Store& store, int64_t transaction_id, bool pinned, UnixSeconds now);

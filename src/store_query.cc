@@ -7,6 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <climits>
+#include <map>
+
 #include "store.h"
 #include "store_query_internal.h"
 #include "store_schema.h"
@@ -34,6 +38,16 @@ std::string ScaledToE8(const char* column) {
   for (int p = 0; p <= 8; ++p, scale /= 10)
     sql += " WHEN " + std::to_string(p) + " THEN " + std::to_string(scale);
   return sql + " ELSE 1 END)";
+}
+
+// The index a search walks: the planner would look each FTS5 id up in the wide rows. With an
+// account or a date range, scanning that range of its covering index and probing the ids is
+// cheaper than looking up every id (a month of groceries: ~8,000 index entries, not 31,000
+// lookups); with neither, the ids go to the narrow id index.
+const char* SearchIndex(const TransactionFilter& filter) {
+  if (!filter.account_ids.empty()) return "transactions_by_account_date";
+  if (filter.since || filter.until) return "transactions_by_date";
+  return "transactions_by_id";
 }
 
 }  // namespace
@@ -65,6 +79,7 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
   if (filter.until) where.Add("t.date <= ?"), where.values.emplace_back(*filter.until);
   if (filter.min_e8) where.Add(ScaledToE8("t.value_minor") + " >= ?"), where.values.emplace_back(*filter.min_e8);
   if (filter.max_e8) where.Add(ScaledToE8("t.value_minor") + " <= ?"), where.values.emplace_back(*filter.max_e8);
+  where.reads_account = filter.min_e8 || filter.max_e8;
   if (filter.type) where.Add("t.type = ?"), where.values.emplace_back(*filter.type);
   if (filter.pending_only) where.Add("t.coming = 1");
   if (!filter.include_deleted) where.Add("t.deleted IS NULL");
@@ -75,11 +90,17 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
       if (!match.empty()) match += ' ';
       match += "\"" + token + "\"*";
     }
-    // The user's notes, wordings and tags match too (store_notes.h).
-    where.Add("(t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?) OR " +
-              AnnotationSearchSql(filter.search_tokens.size()) + ")");
+    // The user's notes, wordings and tags match too (store_notes.h). One IN over a UNION (not
+    // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
+    // for 30,000 matches) when there is no annotation.
+    const bool annotated = HasAnnotations(store);
+    where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?" +
+              (annotated ? " UNION " + AnnotationSearchIds(filter.search_tokens.size()) : "") + ")");
     where.values.emplace_back(match);
-    for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
+    if (annotated) {
+      for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
+    }
+    where.from = std::string("transactions t INDEXED BY ") + SearchIndex(filter);
     return where;
   }
   // Same tokens, same prefix rule, on the folded text: " tok" at a token start.
@@ -149,22 +170,63 @@ AccountView store_query_internal::ReadAccount(const SqliteStmt& s, int c) {
   return a;
 }
 
+namespace {
+
+// The columns ReadTransaction reads, and their FROM (transactions "t", accounts "a").
+constexpr const char* kTransactionColumns =
+    "SELECT t.id, t.account_id, a.name, coalesce(c.connector_name, ''), a.currency, "
+    "a.currency_precision, t.date, t.vdate, t.rdate, t.datetime, t.value_minor, t.type, "
+    "t.wording, t.original_wording, t.simplified_wording, coalesce(t.counterparty_label, ''), "
+    "t.categories, t.coming, t.deleted, t.last_update FROM ";
+constexpr const char* kTransactionJoins =
+    " JOIN accounts a ON a.id = t.account_id LEFT JOIN connections c ON c.id = a.connection_id";
+
+void ReadTransaction(const SqliteStmt& stmt, TransactionView* t) {
+  t->id = stmt.Int64(0);
+  t->account_id = stmt.Int64(1);
+  t->account_name = stmt.Text(2);
+  t->bank = stmt.Text(3);
+  t->currency.code = stmt.Text(4);
+  t->currency.precision = static_cast<int>(stmt.Int64(5));
+  t->date = stmt.Text(6);
+  t->vdate = stmt.OptText(7);
+  t->rdate = stmt.OptText(8);
+  t->datetime = stmt.OptInt64(9);
+  t->value_minor = stmt.Int64(10);
+  t->type = stmt.Text(11);
+  t->wording = stmt.Text(12);
+  t->original_wording = stmt.Text(13);
+  t->simplified_wording = stmt.Text(14);
+  t->counterparty = stmt.Text(15);
+  t->categories = stmt.Text(16);
+  t->coming = stmt.Int64(17) != 0;
+  t->deleted = stmt.OptInt64(18);
+  t->last_update = stmt.OptInt64(19);
+}
+
+// Where a transaction sorts in the newest-first order: date, datetime (none is oldest), id.
+struct NewestKey {
+  std::string date;
+  int64_t datetime;
+  int64_t id;
+};
+bool IsNewer(const NewestKey& a, const NewestKey& b) {
+  if (int c = a.date.compare(b.date)) return c > 0;
+  if (a.datetime != b.datetime) return a.datetime > b.datetime;
+  return a.id > b.id;
+}
+
+}  // namespace
+
 Status ForEachTransaction(Store& store, const TransactionFilter& filter, TransactionOrder order,
                           int64_t limit, int64_t offset,
                           const std::function<Status(const TransactionView&)>& row) {
   SqlWhere where = BuildWhere(store, filter);
-  std::string sql =
-      "SELECT t.id, t.account_id, a.name, coalesce(c.connector_name, ''), a.currency, "
-      "a.currency_precision, t.date, t.vdate, t.rdate, t.datetime, t.value_minor, t.type, "
-      "t.wording, t.original_wording, t.simplified_wording, coalesce(t.counterparty_label, ''), "
-      "t.categories, t.coming, t.deleted, t.last_update "
-      "FROM transactions t JOIN accounts a ON a.id = t.account_id "
-      "LEFT JOIN connections c ON c.id = a.connection_id" +
-      where.text +
-      (order == TransactionOrder::kNewestFirst
-           ? " ORDER BY t.date DESC, t.datetime DESC, t.id DESC"
-           : " ORDER BY t.date, t.datetime, t.id") +
-      " LIMIT ? OFFSET ?";
+  std::string sql = kTransactionColumns + where.from + kTransactionJoins + where.text +
+                    (order == TransactionOrder::kNewestFirst
+                         ? " ORDER BY t.date DESC, t.datetime DESC, t.id DESC"
+                         : " ORDER BY t.date, t.datetime, t.id") +
+                    " LIMIT ? OFFSET ?";
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "list transactions"));
   where.Bind(&stmt, 1);
   stmt.Bind(static_cast<int>(where.values.size()) + 1, limit > 0 ? limit : int64_t{-1});
@@ -173,44 +235,110 @@ Status ForEachTransaction(Store& store, const TransactionFilter& filter, Transac
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) return Status::Ok();
-    t.id = stmt.Int64(0);
-    t.account_id = stmt.Int64(1);
-    t.account_name = stmt.Text(2);
-    t.bank = stmt.Text(3);
-    t.currency.code = stmt.Text(4);
-    t.currency.precision = static_cast<int>(stmt.Int64(5));
-    t.date = stmt.Text(6);
-    t.vdate = stmt.OptText(7);
-    t.rdate = stmt.OptText(8);
-    t.datetime = stmt.OptInt64(9);
-    t.value_minor = stmt.Int64(10);
-    t.type = stmt.Text(11);
-    t.wording = stmt.Text(12);
-    t.original_wording = stmt.Text(13);
-    t.simplified_wording = stmt.Text(14);
-    t.counterparty = stmt.Text(15);
-    t.categories = stmt.Text(16);
-    t.coming = stmt.Int64(17) != 0;
-    t.deleted = stmt.OptInt64(18);
-    t.last_update = stmt.OptInt64(19);
+    ReadTransaction(stmt, &t);
     FREENAHI_RETURN_IF_ERROR(row(t));
   }
 }
 
+Status ForEachTransactionIn(Store& store, const std::vector<int64_t>& ids,
+                            const std::function<Status(const TransactionView&)>& row) {
+  std::string sql = std::string(kTransactionColumns) + "transactions t" + kTransactionJoins + " WHERE t.id = ?";
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "read transactions"));
+  TransactionView t;
+  for (int64_t id : ids) {
+    stmt.Reset();
+    stmt.Bind(1, id);
+    STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) continue;
+    ReadTransaction(stmt, &t);
+    FREENAHI_RETURN_IF_ERROR(row(t));
+  }
+  return Status::Ok();
+}
+
+Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilter& filter,
+                                             int64_t limit, int64_t offset) {
+  SqlWhere where = BuildWhere(store, filter);
+  // Only index columns: on a range or a search this never reads a whole row.
+  std::string sql = "SELECT t.id, t.date, t.datetime, t.account_id, t.value_minor FROM " + where.from +
+                    (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "page transactions"));
+  where.Bind(&stmt, 1);
+  const size_t keep = static_cast<size_t>(std::max<int64_t>(limit, 1) + std::max<int64_t>(offset, 0));
+  std::vector<NewestKey> newest;  // a heap whose top is the oldest kept
+  AccountTotals totals;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    NewestKey key{stmt.Text(1), stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)};
+    FREENAHI_RETURN_IF_ERROR(totals.Add(stmt.Int64(3), stmt.Int64(4)));
+    if (newest.size() == keep) {
+      if (!IsNewer(key, newest.front())) continue;
+      std::pop_heap(newest.begin(), newest.end(), IsNewer);
+      newest.back() = std::move(key);
+    } else {
+      newest.push_back(std::move(key));
+    }
+    std::push_heap(newest.begin(), newest.end(), IsNewer);
+  }
+  std::sort_heap(newest.begin(), newest.end(), IsNewer);  // newest first
+  TransactionPage page;
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(offset, 0)); i < newest.size(); ++i)
+    page.ids.push_back(newest[i].id);
+  STORE_ASSIGN_OR_RETURN(page.totals, totals.PerCurrency(store));
+  return page;
+}
+
 Result<std::vector<CurrencySum>> SumTransactions(Store& store, const TransactionFilter& filter) {
   SqlWhere where = BuildWhere(store, filter);
-  std::string sql =
-      "SELECT a.currency, a.currency_precision, sum(t.value_minor), count(*) "
-      "FROM transactions t JOIN accounts a ON a.id = t.account_id" +
-      where.text + " GROUP BY a.currency, a.currency_precision ORDER BY a.currency";
+  std::string sql = "SELECT t.account_id, t.value_minor FROM " + where.from +
+                    (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "sum transactions"));
   where.Bind(&stmt, 1);
-  std::vector<CurrencySum> sums;
+  AccountTotals totals;
   for (;;) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return sums;
-    sums.push_back({Currency{stmt.Text(0), static_cast<int>(stmt.Int64(1))}, stmt.Int64(2),
-                    stmt.Int64(3)});
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return totals.PerCurrency(store);
+    FREENAHI_RETURN_IF_ERROR(totals.Add(stmt.Int64(0), stmt.Int64(1)));
+  }
+}
+
+Status AccountTotals::Add(int64_t account_id, int64_t value_minor) {
+  if (account_id != last_account_ || current_ == nullptr) {
+    current_ = &by_account_[account_id];
+    last_account_ = account_id;
+  }
+  if (__builtin_add_overflow(current_->total_minor, value_minor, &current_->total_minor))
+    return Status::InvalidArgument("the total of the matching amounts overflows 64 bits");
+  ++current_->count;
+  return Status::Ok();
+}
+
+Result<std::vector<CurrencySum>> AccountTotals::PerCurrency(Store& store) const {
+  STORE_ASSIGN_OR_RETURN(auto currencies, AccountCurrencies(store));
+  std::map<std::pair<std::string, int>, CurrencySum> merged;  // currency code order
+  for (const auto& [account_id, sum] : by_account_) {
+    const Currency& currency = currencies[account_id];
+    CurrencySum& into = merged[{currency.code, currency.precision}];
+    into.currency = currency;
+    if (__builtin_add_overflow(into.total_minor, sum.total_minor, &into.total_minor))
+      return Status::InvalidArgument("the total of the matching amounts overflows 64 bits");
+    into.count += sum.count;
+  }
+  std::vector<CurrencySum> sums;
+  for (auto& entry : merged) sums.push_back(std::move(entry.second));
+  return sums;
+}
+
+Result<std::unordered_map<int64_t, Currency>> store_query_internal::AccountCurrencies(Store& store) {
+  STORE_ASSIGN_OR_RETURN(SqliteStmt stmt,
+                         Prepare(store, "SELECT id, currency, currency_precision FROM accounts",
+                                 "read account currencies"));
+  std::unordered_map<int64_t, Currency> currencies;
+  for (;;) {
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return currencies;
+    currencies[stmt.Int64(0)] = Currency{stmt.Text(1), static_cast<int>(stmt.Int64(2))};
   }
 }
 

@@ -78,6 +78,10 @@ Status ForEachTransaction(Store& store, const TransactionFilter& filter, Transac
                           int64_t limit, int64_t offset,
                           const std::function<Status(const TransactionView&)>& row);
 
+// Calls `row` for each of `ids` that exists, in that order (the view is reused).
+Status ForEachTransactionIn(Store& store, const std::vector<int64_t>& ids,
+                            const std::function<Status(const TransactionView&)>& row);
+
 // Sum and count of every matching transaction (no limit) per currency, code order.
 struct CurrencySum {
   Currency currency;
@@ -85,6 +89,16 @@ struct CurrencySum {
   int64_t count = 0;
 };
 Result<std::vector<CurrencySum>> SumTransactions(Store& store, const TransactionFilter& filter);
+
+// A newest-first page of the matches (ids, then ForEachTransactionIn) and the totals over every
+// match, from one walk over the narrow index entries of the matches: a search's FTS5 lookup and
+// a range's scan run once, and only the page's rows are read whole. `limit` ≥ 1.
+struct TransactionPage {
+  std::vector<int64_t> ids;
+  std::vector<CurrencySum> totals;
+};
+Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilter& filter,
+                                             int64_t limit, int64_t offset);
 
 // One account's balance as of a day: the newest balance_history row on or before `day`
 // (today's balance when `day` is empty).

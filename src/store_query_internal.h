@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -19,10 +20,14 @@ namespace store_query_internal {
 struct SqlWhere {
   std::string text;
   std::vector<std::variant<int64_t, std::string>> values;
+  // "transactions t", with the index the filter is best served by when the planner would not
+  // pick it (a search: FTS5's ids looked up in the narrow id index, not in the wide rows).
+  std::string from = "transactions t";
+  bool reads_account = false;  // the conditions read "a" (the amount bounds scale by precision)
   void Add(const std::string& condition);
   void Bind(store_internal::SqliteStmt* stmt, int first) const;
 };
-// Transactions are "t", their account "a" (joined by the caller).
+// Transactions are "t", their account "a" (joined by the caller when reads_account, or always).
 SqlWhere BuildWhere(Store& store, const TransactionFilter& filter);
 
 Result<store_internal::SqliteStmt> Prepare(Store& store, const std::string& sql, const char* what);
@@ -37,6 +42,26 @@ constexpr const char* kAccountFrom =
 constexpr const char* kVisibleAccounts =
     "a.deleted IS NULL AND a.disabled IS NULL AND c.deleted_at IS NULL";
 AccountView ReadAccount(const store_internal::SqliteStmt& stmt, int first_column);
+
+// Every account's currency by id (a handful of rows): aggregates sum per account over the
+// narrow indexes, without a join per transaction, then per currency.
+Result<std::unordered_map<int64_t, Currency>> AccountCurrencies(Store& store);
+
+// Sums and counts per account, fed row by row (consecutive rows of one account are the common
+// case), then merged per currency in currency code order. Overflow is an error, as in SQLite.
+class AccountTotals {
+ public:
+  Status Add(int64_t account_id, int64_t value_minor);
+  Result<std::vector<CurrencySum>> PerCurrency(Store& store) const;
+
+ private:
+  struct Sum {
+    int64_t total_minor = 0, count = 0;
+  };
+  std::unordered_map<int64_t, Sum> by_account_;
+  int64_t last_account_ = 0;
+  Sum* current_ = nullptr;
+};
 
 }  // namespace store_query_internal
 }  // namespace freenahi

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Aggregate queries for `balance` and `summary`: balances now or at a past day (balance
 // history), income/spending per group (a table of groupings), the biggest spending labels.
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
 #include "store.h"
 #include "store_query.h"
 #include "store_query_internal.h"
@@ -81,22 +85,52 @@ Result<std::vector<BalanceView>> QueryBalances(Store& store, const std::string& 
 Result<std::vector<SummaryRow>> QuerySummary(Store& store, const TransactionFilter& filter,
                                              SummaryGroup group) {
   SqlWhere where = BuildWhere(store, filter);
-  std::string key = GroupingOf(group).key_sql;
-  std::string sql = "SELECT " + key +
-                    " AS k, a.currency, a.currency_precision, "
-                    "sum(CASE WHEN t.value_minor > 0 THEN t.value_minor ELSE 0 END), "
-                    "sum(CASE WHEN t.value_minor < 0 THEN t.value_minor ELSE 0 END), count(*) "
-                    "FROM transactions t JOIN accounts a ON a.id = t.account_id" +
-                    where.text + " GROUP BY k, a.currency, a.currency_precision ORDER BY k, a.currency";
+  // Index columns only, summed here per group and account: SQLite would sort every row for its
+  // GROUP BY (100,000 rows a year), and a join per row only to learn the account's currency.
+  std::string sql = std::string("SELECT ") + GroupingOf(group).key_sql +
+                    ", t.account_id, t.value_minor FROM " + where.from +
+                    (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "summarise transactions"));
   where.Bind(&stmt, 1);
-  std::vector<SummaryRow> rows;
+  struct GroupSum {
+    int64_t income_minor = 0, spending_minor = 0, count = 0;
+  };
+  // Rows come in date order, so a group's rows are mostly consecutive, their accounts mixed:
+  // the key is compared, not looked up, on each row.
+  std::map<std::string, std::unordered_map<int64_t, GroupSum>> groups;
+  std::unordered_map<int64_t, GroupSum>* current = nullptr;
+  std::string current_key;
   for (;;) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return rows;
-    rows.push_back({stmt.Text(0), Currency{stmt.Text(1), static_cast<int>(stmt.Int64(2))},
-                    stmt.Int64(3), stmt.Int64(4), stmt.Int64(5)});
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    if (current == nullptr || current_key != stmt.TextView(0)) {
+      current_key = stmt.Text(0);
+      current = &groups[current_key];
+    }
+    const int64_t value = stmt.Int64(2);
+    GroupSum& sum = (*current)[stmt.Int64(1)];
+    int64_t* into = value > 0 ? &sum.income_minor : &sum.spending_minor;
+    if (__builtin_add_overflow(*into, value, into))
+      return Status::InvalidArgument("a summary total overflows 64 bits");
+    ++sum.count;
   }
+  STORE_ASSIGN_OR_RETURN(auto currencies, AccountCurrencies(store));
+  std::map<std::tuple<std::string, std::string, int>, SummaryRow> merged;  // key, currency order
+  for (const auto& [key, accounts] : groups) {
+    for (const auto& [account_id, sum] : accounts) {
+      const Currency& currency = currencies[account_id];
+      SummaryRow& row = merged[{key, currency.code, currency.precision}];
+      row.key = key;
+      row.currency = currency;
+      if (__builtin_add_overflow(row.income_minor, sum.income_minor, &row.income_minor) ||
+          __builtin_add_overflow(row.spending_minor, sum.spending_minor, &row.spending_minor))
+        return Status::InvalidArgument("a summary total overflows 64 bits");
+      row.count += sum.count;
+    }
+  }
+  std::vector<SummaryRow> rows;
+  for (auto& entry : merged) rows.push_back(std::move(entry.second));
+  return rows;
 }
 
 Result<std::vector<TopRow>> QueryTopSpending(Store& store, const TransactionFilter& filter,

@@ -248,6 +248,21 @@ CREATE TABLE webview_states (
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // v8: covering indexes, so the CLI answers within ~50 ms at a million rows. A row is ~300
+    // bytes of wordings; totals, summaries and the search need ~40 bytes of it. The date and
+    // account indexes carry those columns (a range's totals never read a row), and the id index
+    // serves the search: FTS5 yields ids, each looked up in ~30 MB of index instead of ~300 MB of
+    // rows (31,000 matches: 78 → 31 ms). The listing's page is then the only rows read whole.
+    R"sql(
+DROP INDEX transactions_by_account_date;
+DROP INDEX transactions_by_date;
+CREATE INDEX transactions_by_account_date ON transactions
+  (account_id, date DESC, datetime DESC, id DESC, value_minor, coming, deleted, type);
+CREATE INDEX transactions_by_date ON transactions
+  (date DESC, datetime DESC, id DESC, account_id, value_minor, coming, deleted, type);
+CREATE INDEX transactions_by_id ON transactions
+  (id, account_id, date, datetime, value_minor, coming, deleted, type);
+)sql",
 };
 
 bool IsTransient(int rc) {
@@ -342,11 +357,13 @@ std::optional<int64_t> SqliteStmt::OptInt64(int col) const {
   return Int64(col);
 }
 
-std::string SqliteStmt::Text(int col) const {
+std::string SqliteStmt::Text(int col) const { return std::string(TextView(col)); }
+
+std::string_view SqliteStmt::TextView(int col) const {
   const void* data = sqlite3_column_blob(stmt_.get(), col);  // text or blob, no conversion
   int bytes = sqlite3_column_bytes(stmt_.get(), col);
-  if (data == nullptr) return std::string();
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(bytes));
+  if (data == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(data), static_cast<size_t>(bytes));
 }
 
 std::optional<std::string> SqliteStmt::OptText(int col) const {

@@ -85,6 +85,8 @@ class SqliteStmt {
   int64_t Int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   std::optional<int64_t> OptInt64(int col) const;
   std::string Text(int col) const;
+  // The column's text without a copy, valid until the next Step/Reset ("" for NULL).
+  std::string_view TextView(int col) const;
   std::optional<std::string> OptText(int col) const;
   int ColumnCount() const { return sqlite3_column_count(stmt_.get()); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }

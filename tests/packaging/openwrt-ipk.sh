@@ -77,42 +77,5 @@ esac
 command -v "$qemu" > /dev/null || fail "$qemu missing (apt-get install qemu-user-static)"
 expect_eq "--version" "$("$qemu" "$bin" --version)" "freenahi $version"
 # The packaged INI, pointed at a scratch database and a loopback port.
-mkdir -p "$SCRATCH/run"
-for attempt in 1 2 3; do
-  port=$(free_port)
-  sed -e "s|^database = .*|database = $SCRATCH/run/freenahi.db|" \
-      -e "s|^listen = .*|listen = 127.0.0.1:$port|" \
-      -e "s|^user_token =.*|user_token = ipk-test-token|" "$ini" > "$SCRATCH/run/freenahi.ini"
-  chmod 600 "$SCRATCH/run/freenahi.ini"
-  "$qemu" "$bin" serve --config "$SCRATCH/run/freenahi.ini" > "$SCRATCH/run/log" 2>&1 &
-  pid=$!
-  CLEANUP="stop_pid $pid"
-  if wait_healthz "$port" "$pid" 120; then break; fi
-  stop_pid "$pid"
-  [ "$attempt" = 3 ] && { cat "$SCRATCH/run/log" >&2; fail "serve under $qemu never answered /healthz"; }
-done
-ok "serve answers /healthz over TLS"
-[ -s "$SCRATCH/run/freenahi-cert.pem" ] || fail "no self-signed certificate next to the database"
-# The generated certificate is the one served.
-served=$(echo | openssl s_client -connect "127.0.0.1:$port" 2>/dev/null | openssl x509 -noout -fingerprint -sha256)
-stored=$(openssl x509 -in "$SCRATCH/run/freenahi-cert.pem" -noout -fingerprint -sha256)
-expect_eq "served certificate" "$served" "$stored"
-# It names 127.0.0.1, so curl verifies it without -k.
-expect_eq "healthz with --cacert" "$(curl -s --max-time 10 --cacert "$SCRATCH/run/freenahi-cert.pem" \
-  "https://127.0.0.1:$port/healthz")" '{"status":"ok"}'
-# A real webhook through the packaged binary, then the packaged CLI reads it back.
-expect_eq "webhook answered" "$(curl -s --max-time 20 --cacert "$SCRATCH/run/freenahi-cert.pem" \
-  -H 'Authorization: Bearer ipk-test-token' --data-binary "@$ROOT/tests/data/powens/connection_synced_basic.json" \
-  "https://127.0.0.1:$port/webhook/connection_synced/")" '{"status":"stored"}'
-for i in $(seq 1 60); do
-  "$qemu" "$bin" transactions --config "$SCRATCH/run/freenahi.ini" --json 2>/dev/null | grep -q '"value":"-42.90"' && break
-  sleep 0.5
-done
-"$qemu" "$bin" transactions --config "$SCRATCH/run/freenahi.ini" --json | grep -q '"id":90001,.*"value":"-42.90"' ||
-  fail "the webhook's transactions are not in the packaged CLI's output"
-ok "webhook applied, read back by the packaged CLI"
-stop_pid "$pid"
-CLEANUP=""
-grep -q "stopped" "$SCRATCH/run/log" || fail "no clean stop line: $(tail -3 "$SCRATCH/run/log")"
-ok "SIGTERM stops it cleanly"
+serve_and_sync "$ini" "$SCRATCH/run" "$qemu" "$bin"
 passed

@@ -9,7 +9,8 @@
 # Each command runs chrooted in a private mount and PID namespace (/dev, /proc; every process
 # ends with the namespace) on this machine's network: apt downloads from Debian, the tests talk
 # only to loopback.
-# Usage: tests/packaging/trixie-readme.sh   (root)
+# Usage: tests/packaging/trixie-readme.sh [--prepare]   (root; --prepare: only make the bare root,
+#   e.g. while something else compiles)
 #   FREENAHI_CI_CACHE=DIR (default /var/cache/freenahi-ci) keeps the bare root (trixie-bare/) and
 #   the .debs apt downloaded (trixie-apt/) between runs; both are made again when absent. Every run
 #   starts from a copy of the bare root: the cache only saves downloads.
@@ -43,6 +44,7 @@ make_bare_root() {
 }
 stamp="$(declare -f make_bare_root | sha256sum | cut -c1-16)"
 [ "$(cat "$bare/.freenahi-stamp" 2>/dev/null)" = "$stamp" ] || make_bare_root
+[ "${1:-}" != --prepare ] || exit 0
 
 # --- a fresh copy with the repository in it ------------------------------------------------------
 root="$SCRATCH/root"

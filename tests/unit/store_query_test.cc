@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -177,6 +178,136 @@ TEST_CASE("store_query: summary groups by month, week, year per currency", "[sto
   REQUIRE(top->size() == 1);
   CHECK(top->front().label == "Crème & Co");  // the biggest spending (-120.00 EUR)
   CHECK(top->front().spending_minor == -12000);
+}
+
+// 600 transactions over 3 accounts (EUR, EUR, JPY) and a few months, many on the same day,
+// some with a datetime and some without, pending, deleted: the one-pass page, totals and
+// summaries are checked against the same questions asked in plain SQL.
+std::unique_ptr<Store> Generated(const std::string& path) {
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE(store.ok());
+  Payload payload;
+  payload.webhook_id = 1;
+  Connection& c = payload.connection.emplace();
+  c.id = 7, c.user_id = 1, c.connector_name = "Banque";
+  const char* words[] = {"CARREFOUR MARKET", "Boulangerie Paul", "SNCF", "Carrefour City", "LOYER"};
+  for (int a = 0; a < 3; ++a) {
+    Account account;
+    account.id = a + 1, account.connection_id = 7, account.user_id = 1, account.type = "checking";
+    account.name = "Compte " + std::to_string(a + 1), account.last_update = kNow;
+    if (a == 2) account.currency = Currency{"JPY", 0};
+    for (int i = 0; i < 200; ++i) {
+      const int n = a * 200 + i;
+      char date[11];
+      std::snprintf(date, sizeof date, "2024-%02d-%02d", 1 + (n * 7) % 4, 1 + (n * 13) % 9);
+      Transaction t = Tx(1000 + (n * 37) % 600, date, (n % 5 == 0 ? 1 : -1) * (100 + n * 11),
+                         words[n % 5], "CARTE");
+      if (n % 3 == 0) t.datetime = kNow - n % 4 * 3600;
+      t.coming = n % 7 == 0;
+      if (n % 11 == 0) t.deleted = kNow;
+      account.transactions.push_back(t);
+    }
+    c.accounts.push_back(account);
+  }
+  REQUIRE((*store)->InsertInbox(1, "connection_synced", 1, "{}", kNow).value());
+  REQUIRE((*store)->ApplyInbox(1, payload, kNow).ok());
+  return std::move(*store);
+}
+
+// Every row's first column of `sql`, concatenated.
+std::string SqlText(Store& store, const std::string& sql) {
+  std::string out;
+  REQUIRE(sqlite3_exec(store.raw_handle(), sql.c_str(),
+                       [](void* o, int, char** v, char**) {
+                         *static_cast<std::string*>(o) += v[0];
+                         return 0;
+                       },
+                       &out, nullptr) == SQLITE_OK);
+  return out;
+}
+
+// "CUR total count;" per currency, from plain SQL over the ids the walk returns.
+std::string SqlTotals(Store& store, const std::vector<int64_t>& ids) {
+  std::string list;
+  for (int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  std::string sql = "SELECT a.currency || ' ' || sum(t.value_minor) || ' ' || count(*) || ';' "
+                    "FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE t.id IN (" +
+                    list + ") GROUP BY a.currency ORDER BY a.currency";
+  return SqlText(store, sql);
+}
+
+std::string Totals(const std::vector<CurrencySum>& sums) {
+  std::string out;
+  for (const CurrencySum& s : sums)
+    out += s.currency.code + " " + std::to_string(s.total_minor) + " " + std::to_string(s.count) + ";";
+  return out;
+}
+
+TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Generated(dir.File("g.db"));
+  std::vector<TransactionFilter> filters(8);
+  filters[1].since = "2024-02-03", filters[1].until = "2024-03-05";
+  filters[2].search_tokens = FoldTokens("carrefour");
+  filters[3].search_tokens = FoldTokens("carrefour"), filters[3].since = "2024-03";
+  filters[4].search_tokens = FoldTokens("boulangerie"), filters[4].account_ids = {1, 3};
+  filters[5].pending_only = true, filters[5].include_deleted = true;
+  filters[6].max_e8 = -200'000'000, filters[6].min_e8 = -3'000'000'000;
+  filters[7].include_deleted = true, filters[7].account_ids = {2};
+  for (size_t f = 0; f < filters.size(); ++f) {
+    const std::vector<int64_t> all = Ids(*store, filters[f]);
+    REQUIRE(!all.empty());
+    for (int64_t limit : {1, 7, 50, 1000}) {
+      for (int64_t offset : {0, 3, 90}) {
+        INFO("filter " << f << " limit " << limit << " offset " << offset);
+        Result<TransactionPage> page = QueryTransactionPage(*store, filters[f], limit, offset);
+        REQUIRE(page.ok());
+        std::vector<int64_t> expected;
+        for (size_t i = offset; i < all.size() && expected.size() < size_t(limit); ++i)
+          expected.push_back(all[i]);
+        CHECK(page->ids == expected);
+        CHECK(Totals(page->totals) == SqlTotals(*store, all));
+      }
+    }
+    Result<std::vector<CurrencySum>> sums = SumTransactions(*store, filters[f]);
+    REQUIRE(sums.ok());
+    CHECK(Totals(*sums) == SqlTotals(*store, all));
+    // The rows of a page come back whole and in its order.
+    Result<TransactionPage> page = QueryTransactionPage(*store, filters[f], 5, 1);
+    REQUIRE(page.ok());
+    std::vector<int64_t> read;
+    REQUIRE(ForEachTransactionIn(*store, page->ids, [&read](const TransactionView& t) {
+              read.push_back(t.id);
+              return t.account_name.empty() ? Status::InvalidArgument("no account name") : Status::Ok();
+            }).ok());
+    CHECK(read == page->ids);
+  }
+}
+
+TEST_CASE("store_query: summaries equal SQL's GROUP BY for every grouping", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Generated(dir.File("s.db"));
+  const std::pair<SummaryGroup, const char*> groupings[] = {
+      {SummaryGroup::kWeek, "date(t.date, 'weekday 0', '-6 days')"},
+      {SummaryGroup::kMonth, "substr(t.date, 1, 7)"},
+      {SummaryGroup::kYear, "substr(t.date, 1, 4)"}};
+  for (const auto& [group, key] : groupings) {
+    TransactionFilter filter;
+    filter.since = "2024-01-05";
+    Result<std::vector<SummaryRow>> rows = QuerySummary(*store, filter, group);
+    REQUIRE(rows.ok());
+    std::string ours;
+    for (const SummaryRow& r : *rows)
+      ours += r.key + " " + r.currency.code + " " + std::to_string(r.income_minor) + " " +
+              std::to_string(r.spending_minor) + " " + std::to_string(r.count) + ";";
+    std::string sql = std::string("SELECT ") + key +
+                      " || ' ' || a.currency || ' ' || sum(max(t.value_minor, 0)) || ' ' || "
+                      "sum(min(t.value_minor, 0)) || ' ' || count(*) || ';' FROM transactions t "
+                      "JOIN accounts a ON a.id = t.account_id WHERE t.date >= '2024-01-05' AND "
+                      "t.deleted IS NULL GROUP BY " + key + ", a.currency ORDER BY " + key + ", a.currency";
+    INFO(SummaryGroupName(group));
+    CHECK(ours == SqlText(*store, sql));
+  }
 }
 
 TEST_CASE("store_query: balances now and at a day from history", "[store_query]") {
