@@ -23,7 +23,12 @@ WRK_PID=""
 
 cleanup() {
   for pid in "$WRK_PID" "$DAEMON_PID"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true  # SIGTERM: the daemon stops within its 5 s grace
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+      kill -9 "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
   done
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
