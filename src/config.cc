@@ -366,16 +366,24 @@ const Key kKeys[] = {
         "Connections served at once; more wait in the kernel's backlog unless one of the\n"
         "open ones is idle or slower than min_body_rate (it is then closed for the new one)."),
     Int("server", "header_timeout_ms", &Config::header_timeout_ms, 100, 3600000,
-        "Milliseconds from accept to the end of the headers, TLS handshake included."),
+        "Milliseconds from accept to the end of the headers, TLS handshake included (for a\n"
+        "later request on a kept-alive connection: from its first byte)."),
     Int("server", "body_timeout_ms", &Config::body_timeout_ms, 100, 3600000,
         "Longest silence while a body arrives, in milliseconds."),
     Int("server", "request_timeout_ms", &Config::request_timeout_ms, 1000, 3600000,
-        "Milliseconds from accept to the whole request received, however slowly it trickles."),
+        "Milliseconds from accept to the whole request received, however slowly it trickles\n"
+        "(for a later request on a kept-alive connection: from its first byte)."),
     Int("server", "min_body_rate", &Config::min_body_rate, 0, 1073741824,
         "Bytes per second a request body must average over every 5 s window (0: no minimum)."),
     Int("server", "max_connections_per_ip", &Config::max_connections_per_ip, 1, 4096,
         "Connections one client address may hold at once. When every slot is taken, a new client\n"
         "replaces the slowest idle one; past this limit, it replaces one of its own or is refused."),
+    Int("server", "keepalive_timeout_ms", &Config::keepalive_timeout_ms, 0, 3600000,
+        "Milliseconds a connection may stay idle after an answer, waiting for the client's next\n"
+        "request (HTTP keep-alive; 0: every answer closes its connection). An idle connection\n"
+        "is the first closed when every slot is taken."),
+    Int("server", "keepalive_requests", &Config::keepalive_requests, 1, 1000000,
+        "Requests one connection may carry; the last answer closes it."),
     Path("store", "database", &Config::database,
          "SQLite database file. Its directory also holds the generated certificate."),
     Int("store", "keep_applied_bodies", &Config::keep_applied_bodies, 0, 36500,

@@ -50,6 +50,8 @@ struct Config {
   int64_t request_timeout_ms = 300000;  // accept → whole request received
   int64_t min_body_rate = 4096;         // bytes/s a body must average over each 5 s
   int64_t max_connections_per_ip = 8;   // slots one client address may hold
+  int64_t keepalive_timeout_ms = 5000;  // idle time between two requests on one connection
+  int64_t keepalive_requests = 100;     // requests one connection may carry
 
   // [store]
   std::string database = "/var/lib/freenahi/freenahi.db";

@@ -77,7 +77,9 @@ RequestHeadView::RequestHeadView(std::string_view head) : head_(head) {
   if (space == std::string_view::npos) return;
   method_ = line.substr(0, space);
   std::string_view target = line.substr(space + 1);
-  target = target.substr(0, target.find(' '));
+  size_t second = target.find(' ');
+  if (second != std::string_view::npos) version_ = target.substr(second + 1);
+  target = target.substr(0, second);
   path_ = target.substr(0, target.find('?'));
 }
 
@@ -93,6 +95,22 @@ std::string_view RequestHeadView::Header(std::string_view name) const {
     start = eol;
   }
   return {};
+}
+
+bool ClientWantsKeepAlive(std::string_view head) {
+  RequestHeadView view(head);
+  bool http11 = view.version() == "HTTP/1.1";
+  if (!http11 && view.version() != "HTTP/1.0") return false;
+  bool close = false, keep = false;
+  std::string_view tokens = view.Header("Connection");
+  while (!tokens.empty()) {
+    size_t comma = tokens.find(',');
+    std::string_view token = TrimHeaderValue(tokens.substr(0, comma));
+    close = close || HeaderNameEquals(token, "close");
+    keep = keep || HeaderNameEquals(token, "keep-alive");
+    tokens = comma == std::string_view::npos ? std::string_view() : tokens.substr(comma + 1);
+  }
+  return !close && (http11 || keep);
 }
 
 bool RequestReader::TakeContinueRequest() { return std::exchange(continue_pending_, false); }
@@ -117,11 +135,26 @@ RequestReader::State RequestReader::Feed(const char* data, size_t size) {
     if (end == std::string::npos) return state_;
     size_t consumed = end + 4 - before;
     head_.resize(end + 2);  // keep the last header's CRLF; ParseHead adds the blank line back
-    if (ParseHead() != State::kBody) return state_;
+    ParseHead();  // then the bytes after the head: body, or a pipelined request (KeepExtra)
     return FeedBody(data + consumed, size - consumed);
   }
   if (state_ == State::kBody) return FeedBody(data, size);
+  KeepExtra(data, size);
   return state_;
+}
+
+RequestReader::State RequestReader::StartNext() {
+  std::string extra = std::move(extra_);
+  HttpLimits limits = limits_;
+  HeadCheck check = std::move(check_);
+  *this = RequestReader(limits, std::move(check));
+  return extra.empty() ? state_ : Feed(extra.data(), extra.size());
+}
+
+// Only after a request read to its end: after a rejection or a skipped body, what follows is
+// not a request (and the connection closes).
+void RequestReader::KeepExtra(const char* data, size_t size) {
+  if (state_ == State::kComplete && !body_skipped_ && size > 0) extra_.append(data, size);
 }
 
 RequestReader::State RequestReader::ParseHead() {
@@ -188,13 +221,20 @@ RequestReader::State RequestReader::ApplyHeadCheck() {
 }
 
 RequestReader::State RequestReader::FeedBody(const char* data, size_t size) {
-  if (state_ != State::kBody) return state_;
-  body_wire_bytes_ += size;
-  switch (decoder_->Feed(data, size)) {
+  if (state_ != State::kBody) {
+    KeepExtra(data, size);
+    return state_;
+  }
+  size_t consumed = 0;
+  BodyDecoder::State decoded = decoder_->Feed(data, size, &consumed);
+  body_wire_bytes_ += consumed;
+  switch (decoded) {
     case BodyDecoder::State::kBody:
       return state_;
     case BodyDecoder::State::kComplete:
-      return state_ = State::kComplete;
+      state_ = State::kComplete;
+      KeepExtra(data + consumed, size - consumed);
+      return state_;
     case BodyDecoder::State::kRejected:
       break;
   }
@@ -209,6 +249,21 @@ HttpRouter::HttpRouter() {
     return httplib::Server::HandlerResponse::Handled;
   };
   set_error_handler(on_error);
+  set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { ApplyKeepAlive(res); });
+}
+
+void HttpRouter::ApplyKeepAlive(httplib::Response& res) {
+  if (current_keep_alive_ == nullptr) return;  // httplib wrote "Connection: close"
+  res.headers.erase("Keep-Alive");
+  if (res.status >= 400) {  // an error ends the exchange: the client starts afresh
+    current_keep_alive_->kept = false;
+    res.set_header("Connection", "close");
+    return;
+  }
+  current_keep_alive_->kept = true;
+  res.set_header("Keep-Alive", "timeout=" + std::to_string(current_keep_alive_->timeout_s) +
+                                   ", max=" + std::to_string(current_keep_alive_->remaining));
+  if (current_http10_) res.set_header("Connection", "keep-alive");
 }
 
 void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
@@ -269,22 +324,27 @@ std::string HttpRouter::Handle(const std::string& head, std::string_view body,
 }
 
 std::string HttpRouter::Handle(const std::string& head, RequestBody& body,
-                               const std::string& peer_ip, int peer_port) {
+                               const std::string& peer_ip, int peer_port, KeepAlive* keep_alive) {
   std::string out;
   BufferStream stream(head, &out, peer_ip, peer_port);
   current_body_ = &body;
+  if (keep_alive != nullptr) keep_alive->kept = false;
+  bool keep = keep_alive != nullptr && keep_alive->offered && ClientWantsKeepAlive(head);
+  current_keep_alive_ = keep ? keep_alive : nullptr;
+  current_http10_ = RequestHeadView(head).version() == "HTTP/1.0";
   bool connection_closed = true;
   // A generic lambda, so that only the process_request this cpp-httplib declares is instantiated.
   auto process = [&](auto& server) {
     if constexpr (TakesPeerArguments<std::decay_t<decltype(server)>>::value) {
       server.process_request(stream, peer_ip, peer_port, std::string(), 0,
-                             /*close_connection=*/true, connection_closed, nullptr);
+                             /*close_connection=*/!keep, connection_closed, nullptr);
     } else {
-      server.process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+      server.process_request(stream, /*close_connection=*/!keep, connection_closed, nullptr);
     }
   };
   process(*this);
   current_body_ = nullptr;
+  current_keep_alive_ = nullptr;
   return out;
 }
 

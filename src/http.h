@@ -54,11 +54,25 @@ class RequestHeadView {
   explicit RequestHeadView(std::string_view head);
   std::string_view method() const { return method_; }
   std::string_view path() const { return path_; }  // without the query string
+  std::string_view version() const { return version_; }  // "HTTP/1.1"
   // The first header named `name` (case-insensitive), trimmed; empty when absent.
   std::string_view Header(std::string_view name) const;
 
  private:
-  std::string_view head_, method_, path_;
+  std::string_view head_, method_, path_, version_;
+};
+
+// Whether the client lets the connection stay open after this request (`head` as the reader
+// gives it): HTTP/1.1 unless a Connection header says "close"; HTTP/1.0 only when it says
+// "keep-alive" (comma-separated tokens, any case).
+bool ClientWantsKeepAlive(std::string_view head);
+
+// One request's keep-alive: what the connection offers, and what the answer decided.
+struct KeepAlive {
+  bool offered = false;   // the connection may take another request after this one
+  int64_t timeout_s = 5;  // idle time allowed before that request (the Keep-Alive header)
+  size_t remaining = 0;   // requests the connection takes after this one
+  bool kept = false;      // set by HttpRouter::Handle: the answer leaves the connection open
 };
 
 class RequestReader {
@@ -68,9 +82,14 @@ class RequestReader {
   explicit RequestReader(const HttpLimits& limits, HeadCheck check = nullptr)
       : limits_(limits), check_(std::move(check)) {}
 
-  // Consumes bytes; returns the state after them. Bytes past the end of the request are ignored
-  // (one request per connection).
+  // Consumes bytes; returns the state after them. Bytes past the end of a complete request (a
+  // pipelined next request) are kept for StartNext(); after a rejection they are ignored.
   State Feed(const char* data, size_t size);
+  // The next request on the same connection (keep-alive): forgets this one, then feeds the new
+  // one the bytes already received past its end. Returns the state after them.
+  State StartNext();
+  // Bytes received past the end of the complete request, waiting for StartNext().
+  size_t extra_bytes() const { return extra_.size(); }
   State state() const { return state_; }
   bool headers_done() const { return state_ != State::kHeaders; }
   // True once, right after the headers of a request that sent "Expect: 100-continue" and passed
@@ -97,6 +116,7 @@ class RequestReader {
   State FeedBody(const char* data, size_t size);
 
   State ApplyHeadCheck();
+  void KeepExtra(const char* data, size_t size);
 
   HttpLimits limits_;
   HeadCheck check_;
@@ -111,6 +131,7 @@ class RequestReader {
   std::string reject_detail_;
   bool body_skipped_ = false;
   uint64_t body_wire_bytes_ = 0;
+  std::string extra_;  // bytes past the end of the complete request
 };
 
 // Routes framed requests with httplib's matching and answers with its serialisation. Unknown
@@ -130,9 +151,11 @@ class HttpRouter : private httplib::Server {
   // The same for a handler that takes a body that may be spooled.
   void PostBody(const std::string& pattern, BodyHandler handler, HeadCheck admit);
   void Get(const std::string& pattern, Handler handler);
-  // Full response bytes ("HTTP/1.1 ...", Connection: close) for one request.
+  // Full response bytes ("HTTP/1.1 ...") for one request. Without `keep_alive` (or when it is
+  // not offered, the client does not want it, or the status is 400 or above) the answer says
+  // "Connection: close"; else it carries "Keep-Alive: timeout=T, max=N" and keep_alive->kept.
   std::string Handle(const std::string& head, RequestBody& body, const std::string& peer_ip,
-                     int peer_port);
+                     int peer_port, KeepAlive* keep_alive = nullptr);
   // The same with a body in memory (tests).
   std::string Handle(const std::string& head, std::string_view body, const std::string& peer_ip,
                      int peer_port);
@@ -143,7 +166,11 @@ class HttpRouter : private httplib::Server {
 
  private:
   void AllowOnly(const std::string& pattern, const std::string& allowed);
+  // httplib's post-routing hook: the Connection/Keep-Alive headers as current_keep_alive_ says.
+  void ApplyKeepAlive(httplib::Response& res);
   RequestBody* current_body_ = nullptr;
+  KeepAlive* current_keep_alive_ = nullptr;  // set while Handle runs with keep-alive wanted
+  bool current_http10_ = false;
   struct BodyRoute {
     std::regex pattern;
     HeadCheck admit;

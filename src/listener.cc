@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Connection life: kReading (handshake, headers, body) → kWriting (the answer) → closed. One
-// request per connection (Connection: close): Powens posts one webhook per connection, and it
-// keeps the state machine small.
+// The listening socket: accept (or pause when out of descriptors), the per-address and total
+// connection caps, which connection gives way to a newcomer, and a stop that lets open
+// exchanges finish. Each connection's own life is in listener_connection.cc.
 #include "listener.h"
 
 #include <arpa/inet.h>
@@ -13,24 +13,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "listener_connection.h"
 #include "log.h"
 
 namespace freenahi {
 namespace {
 
-constexpr size_t kReadChunk = 16384;
-// After answering a request that was not read to its end (413, 408, ...), keep reading and
-// discarding for a while: closing with unread input makes the kernel send a reset, which can
-// destroy the answer before the client reads it.
-constexpr int64_t kLingerMs = 2000;
-constexpr size_t kLingerMaxBytes = 1 << 20;
 constexpr int64_t kAcceptPauseMs = 200;
-// The minimum body rate is measured over windows this long (a pause shorter than it is fine).
-constexpr int64_t kRateWindowMs = 5000;
-// A connection younger than this is never evicted: a fair client gets time for its handshake.
-constexpr int64_t kEvictMinAgeMs = 1000;
-// ...and silent (no socket event at all) at least this long, or slower than min_body_rate.
-constexpr int64_t kEvictIdleMs = 1000;
 constexpr int64_t kFullRecheckMs = 250;
 constexpr int64_t kShedLogEveryMs = 10000;
 
@@ -80,201 +69,6 @@ Result<UniqueFd> BindSocket(const addrinfo* ai) {
 
 }  // namespace
 
-class Listener::Connection {
- public:
-  Connection(Listener* owner, std::unique_ptr<Conn> conn, std::string peer_ip, int peer_port)
-      : owner_(owner), conn_(std::move(conn)),
-        reader_(owner->options_.limits,
-                [router = owner->router_](const std::string& head) { return router->Admit(head); }),
-        peer_ip_(std::move(peer_ip)), peer_port_(peer_port),
-        accepted_ms_(owner->loop_->NowMs()) {
-    int fd = conn_->fd();
-    owner_->loop_->AddFd(fd, EventLoop::kReadable, [this](unsigned) { Advance(); });
-    Rearm(owner_->options_.header_timeout_ms, "headers not received in time");
-    deadline_timer_ = owner_->loop_->AddTimer(owner_->options_.request_timeout_ms, [this] {
-      deadline_timer_ = 0;
-      if (phase_ == Phase::kReading) OnTimeout("request not received in time");
-    });
-  }
-  ~Connection() {
-    owner_->loop_->CancelTimer(timer_);
-    owner_->loop_->CancelTimer(deadline_timer_);
-    owner_->loop_->CancelTimer(rate_timer_);
-    owner_->loop_->RemoveFd(conn_->fd());
-  }
-
-  const std::string& peer_ip() const { return peer_ip_; }
-  // Answered, draining what the client still sends, for long enough to have read the answer.
-  bool lingering(int64_t now_ms) const {
-    return phase_ == Phase::kLingering && now_ms - accepted_ms_ >= kEvictMinAgeMs;
-  }
-  // Still reading a request, old enough to have had a fair chance, and either silent for a
-  // second (not even a handshake record) or sending slower than min_body_rate on average.
-  bool SlowReader(int64_t now_ms, double* rate) const {
-    int64_t age = now_ms - accepted_ms_;
-    if (phase_ != Phase::kReading || age < kEvictMinAgeMs) return false;
-    *rate = static_cast<double>(bytes_total_) * 1000.0 / static_cast<double>(age);
-    if (now_ms - last_activity_ms_ >= kEvictIdleMs) return true;
-    return bytes_total_ > 0 && *rate < static_cast<double>(owner_->options_.min_body_rate);
-  }
-  int64_t accepted_ms() const { return accepted_ms_; }
-  // Dropped for a newcomer: closed without an answer.
-  void Evict() {
-    if (phase_ != Phase::kDone) Finish();
-  }
-
- private:
-  enum class Phase { kReading, kWriting, kLingering, kDone };
-
-  void Rearm(int64_t delay_ms, const char* why) {
-    owner_->loop_->CancelTimer(timer_);
-    timer_ = owner_->loop_->AddTimer(delay_ms, [this, why] {
-      timer_ = 0;
-      OnTimeout(why);
-    });
-  }
-
-  // From any of the three timers; the phase timer is re-armed (or cancelled) by what follows.
-  void OnTimeout(const char* why) {
-    LOG_INFO("connection from %s:%d: %s, closing", peer_ip_.c_str(), peer_port_, why);
-    // A request under way is told why; a silent client or a stalled handshake is just closed.
-    if (phase_ == Phase::kReading && bytes_received_) return Respond(ErrorResponse(408, why), true);
-    Finish();
-  }
-
-  // Runs whenever the socket is ready for what the last operation wanted.
-  void Advance() {
-    last_activity_ms_ = owner_->loop_->NowMs();
-    if (phase_ == Phase::kReading) ReadRequest();
-    if (phase_ == Phase::kWriting) WriteResponse();
-    if (phase_ == Phase::kLingering) Linger();
-  }
-
-  void ReadRequest() {
-    char buffer[kReadChunk];
-    for (;;) {
-      if (!pending_continue_.empty() && !FlushContinue()) return;
-      Conn::IoResult r = conn_->Read(buffer, sizeof(buffer));
-      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
-      if (r.io == Conn::Io::kClosed) return Finish();
-      if (r.io == Conn::Io::kError) {
-        LOG_INFO("connection from %s: %s", peer_ip_.c_str(), conn_->last_error().c_str());
-        return Finish();
-      }
-      bytes_received_ = true;
-      bytes_total_ += r.bytes;
-      bool had_headers = reader_.headers_done();
-      RequestReader::State state = reader_.Feed(buffer, r.bytes);
-      if (reader_.headers_done()) Rearm(owner_->options_.body_timeout_ms, "body stalled");
-      if (!had_headers && reader_.headers_done()) StartRateWindow();
-      if (!had_headers && reader_.TakeContinueRequest()) pending_continue_ = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (state == RequestReader::State::kRejected) {
-        if (!reader_.reject_detail().empty())
-          LOG_WARN("%s from %s", reader_.reject_detail().c_str(), peer_ip_.c_str());
-        else
-          LOG_INFO("request from %s: %d %s", peer_ip_.c_str(), reader_.reject_status(),
-                   reader_.reject_reason().c_str());
-        linger_ = true;
-        return Respond(ErrorResponse(reader_.reject_status(), reader_.reject_reason()), false);
-      }
-      if (state == RequestReader::State::kComplete) {
-        linger_ = reader_.body_skipped();  // the body is unread: drain it before closing
-        std::string response = owner_->router_->Handle(reader_.head(), reader_.body(), peer_ip_, peer_port_);
-        reader_.body().Clear();  // the body is in the inbox now: give the memory (or file) back
-        return Respond(std::move(response), false);
-      }
-    }
-  }
-
-  // Every kRateWindowMs while the body arrives: at least min_body_rate bytes/s on average, or 408.
-  void StartRateWindow() {
-    if (owner_->options_.min_body_rate == 0 || reader_.state() != RequestReader::State::kBody) return;
-    window_start_bytes_ = reader_.body_bytes_received();
-    rate_timer_ = owner_->loop_->AddTimer(kRateWindowMs, [this] {
-      rate_timer_ = 0;
-      if (phase_ != Phase::kReading) return;
-      uint64_t got = reader_.body_bytes_received() - window_start_bytes_;
-      uint64_t needed = owner_->options_.min_body_rate * static_cast<uint64_t>(kRateWindowMs) / 1000;
-      if (got < needed) return OnTimeout("body slower than the minimum rate");
-      StartRateWindow();
-    });
-  }
-
-  bool FlushContinue() {
-    Conn::IoResult r = conn_->Write(pending_continue_.data(), pending_continue_.size());
-    if (r.io == Conn::Io::kDone) {
-      pending_continue_.erase(0, r.bytes);
-      return pending_continue_.empty();
-    }
-    if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) Want(r.io);
-    else Finish();
-    return false;
-  }
-
-  void Respond(std::string response, bool after_timeout) {
-    out_ = std::move(response);
-    written_ = 0;
-    phase_ = Phase::kWriting;
-    Rearm(after_timeout ? 1000 : owner_->options_.body_timeout_ms, "answer not taken");
-    owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kWritable);
-  }
-
-  void WriteResponse() {
-    while (written_ < out_.size()) {
-      Conn::IoResult r = conn_->Write(out_.data() + written_, out_.size() - written_);
-      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
-      if (r.io != Conn::Io::kDone) return Finish();
-      written_ += r.bytes;
-    }
-    if (!linger_) return Finish();
-    phase_ = Phase::kLingering;
-    Rearm(kLingerMs, "lingering close");
-    owner_->loop_->UpdateFd(conn_->fd(), EventLoop::kReadable);
-  }
-
-  void Linger() {
-    char buffer[kReadChunk];
-    for (;;) {
-      Conn::IoResult r = conn_->Read(buffer, sizeof(buffer));
-      if (r.io == Conn::Io::kWantRead || r.io == Conn::Io::kWantWrite) return Want(r.io);
-      if (r.io != Conn::Io::kDone) return Finish();
-      lingered_bytes_ += r.bytes;
-      if (lingered_bytes_ > kLingerMaxBytes) return Finish();
-    }
-  }
-
-  void Want(Conn::Io io) {
-    owner_->loop_->UpdateFd(conn_->fd(), io == Conn::Io::kWantRead ? EventLoop::kReadable
-                                                                   : EventLoop::kWritable);
-  }
-
-  void Finish() {
-    phase_ = Phase::kDone;
-    owner_->loop_->UpdateFd(conn_->fd(), 0);
-    owner_->Close(conn_->fd());
-  }
-
-  Listener* owner_;
-  std::unique_ptr<Conn> conn_;
-  RequestReader reader_;
-  std::string peer_ip_;
-  int peer_port_;
-  Phase phase_ = Phase::kReading;
-  bool bytes_received_ = false;  // a first byte of the request arrived (after any handshake)
-  uint64_t bytes_total_ = 0;     // request bytes received (decrypted), head and body
-  int64_t accepted_ms_;
-  int64_t last_activity_ms_ = accepted_ms_;  // last readiness event on the socket
-  uint64_t window_start_bytes_ = 0;
-  EventLoop::TimerId deadline_timer_ = 0;
-  EventLoop::TimerId rate_timer_ = 0;
-  bool linger_ = false;          // answered before the request was read to its end
-  size_t lingered_bytes_ = 0;
-  std::string pending_continue_;
-  std::string out_;
-  size_t written_ = 0;
-  EventLoop::TimerId timer_ = 0;
-};
-
 Result<std::unique_ptr<Listener>> Listener::Start(EventLoop* loop, const std::string& listen,
                                                   HttpRouter* router,
                                                   std::shared_ptr<TlsServerContext> tls,
@@ -323,6 +117,15 @@ void Listener::StopAccepting() {
   if (!listen_fd_.valid()) return;
   loop_->RemoveFd(listen_fd_.get());
   listen_fd_.Reset();
+  std::vector<Connection*> open;  // Drain may close one, which edits connections_
+  for (const auto& entry : connections_) open.push_back(entry.second.get());
+  for (Connection* c : open) c->Drain();
+}
+
+size_t Listener::busy_connections() const {
+  size_t n = 0;
+  for (const auto& entry : connections_) n += !entry.second->idle_keepalive();
+  return n;
 }
 
 void Listener::UpdateAcceptInterest() {
@@ -340,21 +143,22 @@ void Listener::UpdateAcceptInterest() {
 Listener::Connection* Listener::FindVictim(const std::string* ip) const {
   int64_t now = loop_->NowMs();
   Connection* victim = nullptr;
-  bool victim_lingers = false;
+  int victim_rank = 0;  // 3: idle keep-alive, 2: lingering, 1: slow reader
   double victim_rate = 0;
   for (const auto& entry : connections_) {
     Connection* c = entry.second.get();
     if (ip != nullptr && c->peer_ip() != *ip) continue;
     double rate = 0;
-    bool lingers = c->lingering(now);
-    if (!lingers && !c->SlowReader(now, &rate)) continue;
-    bool better = victim == nullptr || (lingers && !victim_lingers) ||
-                  (lingers == victim_lingers &&
-                   (rate < victim_rate ||
-                    (rate == victim_rate && c->accepted_ms() < victim->accepted_ms())));
+    int rank = c->idle_keepalive() ? 3 : c->lingering(now) ? 2 : c->SlowReader(now, &rate) ? 1 : 0;
+    if (rank == 0) continue;
+    bool better = victim == nullptr || rank > victim_rank;
+    if (!better && rank == victim_rank) {
+      if (rank == 3) better = c->idle_since_ms() < victim->idle_since_ms();
+      else better = rate < victim_rate || (rate == victim_rate && c->accepted_ms() < victim->accepted_ms());
+    }
     if (better) {
       victim = c;
-      victim_lingers = lingers;
+      victim_rank = rank;
       victim_rate = rate;
     }
   }

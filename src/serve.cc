@@ -58,6 +58,8 @@ ListenerOptions ListenerOptionsFrom(const Config& config) {
   options.request_timeout_ms = config.request_timeout_ms;
   options.min_body_rate = static_cast<size_t>(config.min_body_rate);
   options.max_connections_per_ip = static_cast<size_t>(config.max_connections_per_ip);
+  options.keepalive_timeout_ms = config.keepalive_timeout_ms;
+  options.keepalive_max_requests = static_cast<size_t>(config.keepalive_requests);
   return options;
 }
 
@@ -134,7 +136,7 @@ class Daemon {
 
   // One pending item per timer callback: the next one is a fresh timer, which fires only after
   // the loop has polled its sockets, so requests are served between items. While connections
-  // are open the next item also waits kIngestYieldMs: a handshake or a request needs several
+  // are busy (idle keep-alive ones are not) the next item also waits kIngestYieldMs: a handshake or a request needs several
   // round trips, each of which would otherwise wait for a whole item (~0.3 s for 3,000 rows).
   void ScheduleIngest(int64_t delay_ms) {
     if (ingest_timer_ != 0) return;
@@ -150,7 +152,7 @@ class Daemon {
       if (step.outcome == IngestOutcome::kRetryLater) {
         ScheduleIngest(kIngestRetryMs);
       } else if (step.more_pending) {
-        ScheduleIngest(listener_ && listener_->active_connections() > 0 ? kIngestYieldMs : 0);
+        ScheduleIngest(listener_ && listener_->busy_connections() > 0 ? kIngestYieldMs : 0);
       } else if (step.inbox_id) {
         AfterIngest();
       }

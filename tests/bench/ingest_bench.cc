@@ -2,7 +2,7 @@
 // freenahi_bench: the DESIGN §5 ingest target in-process. Times the bare floor (RapidJSON DOM
 // parse + one-transaction bulk INSERT of the same rows) against freenahi's own pipeline
 // (ParseEnvelope + InsertInbox + IngestPending), medians of N runs; figures only, no asserts.
-// Run by scripts/bench.sh; `freenahi_bench PAYLOAD [--runs N] [--dir DIR]`;
+// Run by scripts/bench.sh; `freenahi_bench PAYLOAD [--runs N] [--dir DIR] [--ablate]`;
 // `freenahi_bench --generate N [--update] [--seed S] [--webhook-id W] > body.json`.
 #include <malloc.h>
 #include <rapidjson/document.h>
@@ -226,9 +226,15 @@ std::unique_ptr<Store> FreshStore(const std::string& path) {
 }
 
 // What serve does for one webhook: envelope, inbox commit, then IngestPending (read back, parse,
-// apply in one transaction).
-double RunPipeline(const std::string& bytes, const std::string& path) {
+// apply in one transaction). `strip` (--ablate only): SQL run on the fresh database first.
+double RunPipeline(const std::string& bytes, const std::string& path, const char* strip = nullptr) {
   std::unique_ptr<Store> store = FreshStore(path);
+  if (strip != nullptr) {  // a second connection: the store's statements re-prepare by themselves
+    sqlite3* raw = nullptr;
+    if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK) Die("open " + path);
+    Db db(raw);
+    Exec(db.get(), strip);
+  }
   const auto start = Clock::now();
   Result<Envelope> envelope = ParseEnvelope(bytes);
   if (!envelope.ok()) Die(envelope.status().message());
@@ -238,6 +244,45 @@ double RunPipeline(const std::string& bytes, const std::string& path) {
   IngestCounts counts = IngestPending(store.get(), kNow);
   if (counts.applied != 1) Die("the payload was not applied");
   return MsSince(start);
+}
+
+// --ablate: the same pipeline on databases without what the floor does not maintain, to see
+// what each costs. A measurement only: the product keeps every index and trigger.
+int Ablate(const std::string& bytes, const std::string& path, int runs) {
+  const char* kNoFts =
+      "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;"
+      "DROP TRIGGER transactions_fts_update;";
+  const char* kNoIndexes =
+      "DROP INDEX transactions_by_account_date; DROP INDEX transactions_by_date;"
+      "DROP INDEX transactions_by_id;";
+  const std::string both = std::string(kNoFts) + kNoIndexes;
+  const std::pair<const char*, const char*> variants[] = {
+      {"as shipped", nullptr}, {"without the FTS5 triggers", kNoFts},
+      {"without the 3 transaction indexes", kNoIndexes}, {"without both", both.c_str()},
+      {"no FTS5 triggers, one 'rebuild' after", kNoFts}};
+  constexpr size_t kVariants = sizeof(variants) / sizeof(variants[0]);
+  std::vector<std::vector<double>> ms(kVariants);
+  std::vector<double> floor_ms;
+  for (int run = 0; run < runs; ++run) {  // interleaved, so drift hits all alike
+    floor_ms.push_back(RunFloor(bytes, path + ".floor", false).total_ms);
+    for (size_t v = 0; v < kVariants; ++v) {
+      double total = RunPipeline(bytes, path, variants[v].second);
+      if (v == kVariants - 1) {  // the index built in one pass from the rows now stored
+        sqlite3* raw = nullptr;
+        if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK) Die("open " + path);
+        Db db(raw);
+        const auto start = Clock::now();
+        Exec(db.get(), "INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild')");
+        total += MsSince(start);
+      }
+      ms[v].push_back(total);
+    }
+  }
+  const double floor = Median(floor_ms);
+  std::printf("%-40s %10.1f ms\n", "floor (DOM parse + bulk insert)", floor);
+  for (size_t v = 0; v < kVariants; ++v)
+    std::printf("%-40s %10.1f ms  ratio %.2f\n", variants[v].first, Median(ms[v]), Median(ms[v]) / floor);
+  return 0;
 }
 
 struct Phases {
@@ -352,6 +397,7 @@ struct Args {
   int runs = 5;
   std::string dir;
   std::string peak;  // "floor" | "freenahi": child mode, one run, prints a PEAK line
+  bool ablate = false;
 };
 
 Args ParseArgs(int argc, char** argv) {
@@ -364,8 +410,10 @@ Args ParseArgs(int argc, char** argv) {
       args.dir = argv[++i];
     } else if (a == "--peak" && i + 1 < argc) {
       args.peak = argv[++i];
+    } else if (a == "--ablate") {
+      args.ablate = true;
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: freenahi_bench PAYLOAD [--runs N] [--dir DIR]\n");
+      std::printf("usage: freenahi_bench PAYLOAD [--runs N] [--dir DIR] [--ablate]\n");
       std::exit(0);
     } else if (args.payload.empty() && a[0] != '-') {
       args.payload = a;
@@ -418,6 +466,12 @@ int Main(int argc, char** argv) {
   const std::string floor_db = args.dir + "/floor.db";
   const std::string store_db = args.dir + "/store.db";
 
+  if (args.ablate) {
+    int rc = Ablate(bytes, store_db, args.runs);
+    std::error_code ignored;
+    if (!owned_dir.empty()) std::filesystem::remove_all(owned_dir, ignored);
+    return rc;
+  }
   if (!args.peak.empty()) {
     if (args.peak == "floor") {
       PrintPeak([&] { RunFloor(bytes, floor_db, false); });

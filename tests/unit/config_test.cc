@@ -84,6 +84,8 @@ void CheckSameFields(const Config& a, const Config& b) {
   CHECK(a.on_sync_error == b.on_sync_error);
   CHECK(a.on_consent_expiring == b.on_consent_expiring);
   CHECK(a.hook_timeout_s == b.hook_timeout_s);
+  CHECK(a.keepalive_timeout_ms == b.keepalive_timeout_ms);
+  CHECK(a.keepalive_requests == b.keepalive_requests);
 }
 
 // Every field away from its default, with values that need quoting.
@@ -116,6 +118,8 @@ Config Unusual() {
   c.on_sync_error = "\"/opt/my hooks/err\" --flag";
   c.on_consent_expiring = "/bin/true";
   c.hook_timeout_s = 1;
+  c.keepalive_timeout_ms = 0;
+  c.keepalive_requests = 7;
   return c;
 }
 

@@ -266,3 +266,116 @@ TEST_CASE("http: a header line over 8 KiB is served up to max_header_bytes", "[h
 }
 
 }  // namespace freenahi
+
+namespace freenahi {
+
+// Keep-alive (issue 10): which requests let the connection stay open, what the answer says,
+// and pipelined bytes carried over to the next request.
+TEST_CASE("http: ClientWantsKeepAlive follows the version and the Connection tokens", "[http]") {
+  CHECK(ClientWantsKeepAlive("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+  CHECK(ClientWantsKeepAlive("GET / HTTP/1.1\r\nConnection: Keep-Alive\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET / HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET / HTTP/1.1\r\nconnection: TE, Close\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET / HTTP/1.0\r\nHost: a\r\n\r\n"));
+  CHECK(ClientWantsKeepAlive("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  CHECK(ClientWantsKeepAlive("GET / HTTP/1.0\r\nConnection: foo,  KEEP-ALIVE \r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET / HTTP/2.0\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("GET /\r\n\r\n"));
+  CHECK_FALSE(ClientWantsKeepAlive("garbage"));
+}
+
+TEST_CASE("http: pipelined requests are read one after the other, in any split", "[http]") {
+  const std::string first = "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+  const std::string second = "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  const std::string third = "GET /healthz HTTP/1.1\r\n\r\n";
+  const std::string all = third + first + second + third;
+  for (size_t piece : {all.size(), size_t{1}, size_t{7}, third.size() + first.size() + 3}) {
+    INFO("piece " << piece);
+    RequestReader reader(kSmall);
+    std::vector<std::string> seen;
+    size_t at = 0;
+    auto take_complete = [&] {
+      while (reader.state() == RequestReader::State::kComplete) {
+        seen.push_back(reader.head().substr(0, reader.head().find("\r\n")) + "|" +
+                       std::string(reader.body().memory()));
+        reader.StartNext();
+      }
+    };
+    while (at < all.size()) {
+      size_t n = std::min(piece, all.size() - at);
+      reader.Feed(all.data() + at, n);
+      at += n;
+      take_complete();
+    }
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0] == "GET /healthz HTTP/1.1|");
+    CHECK(seen[1] == "POST /a HTTP/1.1|hello");
+    CHECK(seen[2] == "POST /b HTTP/1.1|abc");
+    CHECK(seen[3] == "GET /healthz HTTP/1.1|");
+    CHECK(reader.state() == RequestReader::State::kHeaders);
+    CHECK(reader.extra_bytes() == 0);
+    CHECK(reader.body_bytes_received() == 0);
+  }
+}
+
+TEST_CASE("http: bytes after a refused request or a skipped body are not a next request", "[http]") {
+  RequestReader refused(kSmall);
+  std::string bad = "POST / HTTP/1.1\r\nContent-Length: x\r\n\r\nGET / HTTP/1.1\r\n\r\n";
+  CHECK(refused.Feed(bad.data(), bad.size()) == RequestReader::State::kRejected);
+  CHECK(refused.extra_bytes() == 0);
+  HeadCheck skip = [](const std::string&) {
+    HeadVerdict verdict;
+    verdict.action = HeadVerdict::Action::kSkipBody;
+    return verdict;
+  };
+  RequestReader skipped(kSmall, skip);
+  std::string req = "POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n";
+  CHECK(skipped.Feed(req.data(), req.size()) == RequestReader::State::kComplete);
+  CHECK(skipped.extra_bytes() == 0);
+}
+
+TEST_CASE("http: the router keeps the connection open only for a success it was offered", "[http]") {
+  HttpRouter router;
+  router.Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
+    res.set_content("{}", "application/json");
+  });
+  router.Get("/boom", [](const httplib::Request&, std::string_view, httplib::Response& res) {
+    res.status = 503;
+  });
+  auto handle = [&](const std::string& head, KeepAlive* keep_alive) {
+    RequestBody body;
+    return router.Handle(head, body, "127.0.0.1", 1, keep_alive);
+  };
+  KeepAlive offered;
+  offered.offered = true;
+  offered.timeout_s = 3;
+  offered.remaining = 41;
+  std::string kept = handle("GET /healthz HTTP/1.1\r\nContent-Length: 0\r\n\r\n", &offered);
+  CHECK(offered.kept);
+  CHECK(kept.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(kept.find("Keep-Alive: timeout=3, max=41\r\n") != std::string::npos);
+  CHECK(kept.find("Connection:") == std::string::npos);
+  CHECK(kept.find("Keep-Alive", kept.find("Keep-Alive") + 1) == std::string::npos);  // once
+
+  std::string http10 = handle("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &offered);
+  CHECK(offered.kept);
+  CHECK(http10.find("Connection: keep-alive\r\n") != std::string::npos);
+
+  for (const char* head : {"GET /healthz HTTP/1.1\r\nConnection: Close\r\n\r\n",
+                           "GET /healthz HTTP/1.0\r\n\r\n", "GET /nope HTTP/1.1\r\n\r\n",
+                           "GET /boom HTTP/1.1\r\n\r\n", "garbage\r\n\r\n"}) {
+    INFO(head);
+    std::string closed = handle(head, &offered);
+    CHECK_FALSE(offered.kept);
+    CHECK(closed.find("Connection: close\r\n") != std::string::npos);
+    CHECK(closed.find("Keep-Alive") == std::string::npos);
+  }
+  KeepAlive not_offered;
+  std::string last = handle("GET /healthz HTTP/1.1\r\n\r\n", &not_offered);
+  CHECK_FALSE(not_offered.kept);
+  CHECK(last.find("Connection: close\r\n") != std::string::npos);
+  CHECK(last.find("Keep-Alive") == std::string::npos);
+}
+
+}  // namespace freenahi
