@@ -42,7 +42,11 @@ printf 'GH%s' $'GET /healthz HTTP/1.1\r\nExpect: 100-continue\r\n\r\n' | seed fu
 seed fuzz_config example < "$src/etc/freenahi.ini.example"
 { printf '2024-03-14T07:02:12.483921Z\n2b9TgXLtZOB/BAOsmaptSUXp374Efc9qGP7hFfP2t1Q=\nHost: x\n'
   printf '{"id_webhook_data": 1, "user": {"id": 1042}}'; } | seed fuzz_signature vector
-for f in "$src"/tests/fuzz/seeds/money/*; do seed fuzz_money "$(basename "$f")" < "$f"; done
+# tests/fuzz/seeds/NAME/ holds inputs for fuzz_NAME: hand-made seeds and every crash found (each
+# also has its regression test), so a fix that comes undone fails here at once.
+for dir in "$src"/tests/fuzz/seeds/*/; do
+  for f in "$dir"*; do seed "fuzz_$(basename "$dir")" "$(basename "$f")" < "$f"; done
+done
 
 mkdir -p "$build/crashes"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
