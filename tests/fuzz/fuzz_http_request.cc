@@ -5,6 +5,7 @@
 // (request_body.cc). Property: however the bytes are split, the outcome (state, status, body,
 // where it was kept, its MAC) is the one of a single Feed, and nothing reads out of bounds.
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -15,14 +16,23 @@
 
 namespace {
 
-// One directory for the spool files of the whole run (they are unlinked as soon as opened).
+// One directory for the spool files of the whole run (they are unlinked as soon as opened),
+// removed when the run ends.
+class TempDir {
+ public:
+  TempDir() : path_("/tmp/freenahi-fuzz-spool-XXXXXX") {
+    if (mkdtemp(path_.data()) == nullptr) __builtin_trap();
+  }
+  ~TempDir() { rmdir(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 const std::string& SpoolDir() {
-  static const std::string dir = [] {
-    std::string path = "/tmp/freenahi-fuzz-spool-XXXXXX";
-    if (mkdtemp(path.data()) == nullptr) __builtin_trap();
-    return path;
-  }();
-  return dir;
+  static const TempDir dir;
+  return dir.path();
 }
 
 freenahi::HeadCheck MakeCheck(bool spool, size_t spool_above) {
