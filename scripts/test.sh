@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 ensure_packages $BUILD_PACKAGES $TEST_PACKAGES
 dir=build flags=""
 if [ "${1:-}" = --sanitize ]; then dir=build-asan flags="-DFREENAHI_SANITIZE=ON"; fi
+# A rebuild after a small change (or of a tree built before) costs seconds with ccache.
+if command -v ccache > /dev/null; then flags="$flags -DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; fi
 # shellcheck disable=SC2086
 cmake -S . -B "$dir" -G Ninja -DFREENAHI_WERROR=ON $flags > /dev/null
 cmake --build "$dir"

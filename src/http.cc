@@ -130,7 +130,11 @@ RequestReader::State RequestReader::Feed(const char* data, size_t size) {
     head_.append(data, size);  // bounded by the caller's read buffer
     // Search from a little before the new bytes: the blank line may straddle two reads.
     size_t end = head_.find("\r\n\r\n", before >= 3 ? before - 3 : 0);
-    if ((end == std::string::npos ? head_.size() : end) > limits_.max_header_bytes)
+    // The head's size is where its blank line starts. Until that is seen, the last 3 bytes may
+    // be its start: counting them would refuse a head of exactly the limit in some splits only.
+    size_t at_least =
+        end != std::string::npos ? end : head_.size() - std::min<size_t>(head_.size(), 3);
+    if (at_least > limits_.max_header_bytes)
       return Reject(431, "request headers larger than " + std::to_string(limits_.max_header_bytes) + " bytes");
     if (end == std::string::npos) return state_;
     size_t consumed = end + 4 - before;

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The CI-only hardening checks (issue 8), one after the other, each timed: the ASan/UBSan build
-# running the whole suite (scripts/test.sh --sanitize), the libFuzzer targets (tests/fuzz/run.sh,
-# FUZZ_SECONDS each), slowhttptest against the daemon (tests/abuse/slow.sh) and a testssl.sh scan
-# (tests/abuse/tls-scan.sh). Installs its own packages. Usage: tests/abuse/ci.sh (as root in CI).
+# The CI-only hardening checks (issue 8), one after the other, each timed: slowhttptest against
+# the daemon (tests/abuse/slow.sh), a testssl.sh scan (tests/abuse/tls-scan.sh), the libFuzzer
+# targets (tests/fuzz/run.sh, FUZZ_SECONDS each, default 15) and, when asked, the ASan/UBSan build
+# running the whole suite (scripts/test.sh --sanitize). Installs its own packages.
+# Usage: tests/abuse/ci.sh (as root in CI). FREENAHI_CI_FUZZ=0 leaves out the fuzzing;
+# FREENAHI_CI_SANITIZE=1 adds the sanitizer suite (see the README's figures for their durations).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/deps.sh
 ensure_packages $BUILD_PACKAGES $TEST_PACKAGES clang slowhttptest testssl.sh
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 start=$(date +%s)
-step() {  # step NAME COMMAND...: runs it, prints its duration
+step() {  # step NAME COMMAND...: runs it, prints its duration and the load
   local t0=$(date +%s)
   echo "=== $1"
   shift
   "$@"
-  echo "=== done in $(( $(date +%s) - t0 )) s"
+  echo "=== done in $(( $(date +%s) - t0 )) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 # The release build the abuse checks run against (scripts/test.sh builds it in CI first).
 cmake -S . -B build -G Ninja -DFREENAHI_WERROR=ON > /dev/null
@@ -23,11 +25,13 @@ cmake --build build --target freenahi
 export FREENAHI_BIN=$PWD/build/freenahi FREENAHI_SOURCE_DIR=$PWD
 step "slowhttptest and other abuse against the daemon" bash tests/abuse/slow.sh
 step "testssl.sh scan" bash tests/abuse/tls-scan.sh
-# Opt-in until a whole run passes on the merged tree: the fuzz targets passed (20 s each) before
-# the spooled request body landed; the first complete ASan run found a use-after-scope in
-# `balance` (fixed) and an RSS bound ASan inflates (now skipped in sanitizer builds).
-if [ "${FREENAHI_CI_FUZZ_SANITIZE:-0}" = 1 ]; then
+# Every fuzz target (a crash fails CI; its input is in build-fuzz/crashes/). The whole suite on an
+# ASan + UBSan build passed here too, but its build and one-at-a-time e2e run would take CI past
+# an hour on two cores: by hand (scripts/test.sh --sanitize) or FREENAHI_CI_SANITIZE=1.
+if [ "${FREENAHI_CI_FUZZ:-1}" != 0 ]; then
   step "fuzzing, ${FUZZ_SECONDS} s per target" tests/fuzz/run.sh "$FUZZ_SECONDS"
+fi
+if [ "${FREENAHI_CI_SANITIZE:-0}" = 1 ]; then
   step "sanitizers: the whole suite under ASan + UBSan" ./scripts/test.sh --sanitize
 fi
 echo "=== tests/abuse/ci.sh: all green in $(( $(date +%s) - start )) s"

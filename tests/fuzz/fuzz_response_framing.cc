@@ -2,8 +2,7 @@
 // libFuzzer target: the body framing the HTTPS client will use for Powens responses
 // (body_framing.h, response mode: Content-Length, chunked or until close; gzip), its framing
 // headers parsed from the input's first lines, the body fed in chunk sizes the input chooses.
-// Property: the split feed ends as the single feed does. (The Powens page parser is not on main
-// yet: add its target when it lands.)
+// Property: the split feed ends as the single feed does.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

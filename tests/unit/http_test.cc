@@ -89,6 +89,26 @@ TEST_CASE("http: headers never finishing are cut at the header limit", "[http]")
   CHECK(reader.reject_status() == 431);
 }
 
+// Found by fuzz_http_request: a head of exactly max_header_bytes was served when it came in one
+// read and refused (431) when a read ended inside its blank line.
+TEST_CASE("http: the header limit holds the same in every split", "[http]") {
+  const std::string start = "GET / HTTP/1.1\r\nX: ";
+  for (size_t extra : {size_t{0}, size_t{1}}) {
+    // The head without its blank line is kSmall.max_header_bytes (+ extra) bytes.
+    std::string head = start + std::string(kSmall.max_header_bytes + extra - start.size(), 'a');
+    std::string req = head + "\r\n\r\n";
+    const RequestReader::State expected =
+        extra == 0 ? RequestReader::State::kComplete : RequestReader::State::kRejected;
+    for (size_t cut = 1; cut < req.size(); ++cut) {
+      INFO("extra " << extra << ", split at " << cut);
+      RequestReader reader(kSmall);
+      reader.Feed(req.data(), cut);
+      CHECK(reader.Feed(req.data() + cut, req.size() - cut) == expected);
+      if (extra == 1) CHECK(reader.reject_status() == 431);
+    }
+  }
+}
+
 TEST_CASE("http: Expect 100-continue is asked for once, after the headers", "[http]") {
   RequestReader reader(kSmall);
   std::string head = "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
