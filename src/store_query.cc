@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Read-side queries for the CLI: the transaction filter as SQL (full-text or folded-scan search),
-// accounts, the transaction walk and its per-currency sums. Summaries and balances are in
-// store_query_summary.cc. Statements are prepared per call: the CLI runs one query per process.
+// accounts, the transaction walk, a listing's page and per-currency totals in one pass over the
+// covering indexes. Summaries and balances are in store_query_summary.cc. Statements are
+// prepared per call: the CLI runs one query per process.
 #include "store_query.h"
 #include "store_notes.h"
 
