@@ -35,13 +35,21 @@ Transaction Tx(int64_t id, const char* date, int64_t value_minor, const char* wo
   return t;
 }
 
-std::unique_ptr<Store> Filled(const std::string& path) {
+// A new store at `path` with `accounts` of connection 7 ("Banque") applied as one sync.
+std::unique_ptr<Store> Applied(const std::string& path, std::vector<Account> accounts) {
   Result<std::unique_ptr<Store>> store = Store::Open(path);
   REQUIRE(store.ok());
   Payload payload;
   payload.webhook_id = 1;
   Connection& c = payload.connection.emplace();
   c.id = 7, c.user_id = 1, c.connector_name = "Banque";
+  c.accounts = std::move(accounts);
+  REQUIRE((*store)->InsertInbox(1, "connection_synced", 1, "{}", kNow).value());
+  REQUIRE((*store)->ApplyInbox(1, payload, kNow).ok());
+  return std::move(*store);
+}
+
+std::unique_ptr<Store> Filled(const std::string& path) {
   Account checking;
   checking.id = 1, checking.connection_id = 7, checking.user_id = 1;
   checking.name = "Compte de dépôt", checking.type = "checking", checking.balance_minor = 100000;
@@ -59,10 +67,7 @@ std::unique_ptr<Store> Filled(const std::string& path) {
   yen.id = 2, yen.connection_id = 7, yen.user_id = 1, yen.name = "円口座", yen.type = "savings";
   yen.currency = Currency{"JPY", 0}, yen.balance_minor = 5000, yen.last_update = kNow;
   yen.transactions = {Tx(21, "2024-03-03", -300, "カフェ cafe", "CAFE TOKYO")};
-  c.accounts = {checking, yen};
-  REQUIRE((*store)->InsertInbox(1, "connection_synced", 1, "{}", kNow).value());
-  REQUIRE((*store)->ApplyInbox(1, payload, kNow).ok());
-  return std::move(*store);
+  return Applied(path, {checking, yen});
 }
 
 std::vector<int64_t> Ids(Store& store, const TransactionFilter& filter) {
@@ -184,12 +189,7 @@ TEST_CASE("store_query: summary groups by month, week, year per currency", "[sto
 // some with a datetime and some without, pending, deleted: the one-pass page, totals and
 // summaries are checked against the same questions asked in plain SQL.
 std::unique_ptr<Store> Generated(const std::string& path) {
-  Result<std::unique_ptr<Store>> store = Store::Open(path);
-  REQUIRE(store.ok());
-  Payload payload;
-  payload.webhook_id = 1;
-  Connection& c = payload.connection.emplace();
-  c.id = 7, c.user_id = 1, c.connector_name = "Banque";
+  std::vector<Account> accounts;
   const char* words[] = {"CARREFOUR MARKET", "Boulangerie Paul", "SNCF", "Carrefour City", "LOYER"};
   for (int a = 0; a < 3; ++a) {
     Account account;
@@ -207,11 +207,9 @@ std::unique_ptr<Store> Generated(const std::string& path) {
       if (n % 11 == 0) t.deleted = kNow;
       account.transactions.push_back(t);
     }
-    c.accounts.push_back(account);
+    accounts.push_back(account);
   }
-  REQUIRE((*store)->InsertInbox(1, "connection_synced", 1, "{}", kNow).value());
-  REQUIRE((*store)->ApplyInbox(1, payload, kNow).ok());
-  return std::move(*store);
+  return Applied(path, std::move(accounts));
 }
 
 // Every row's first column of `sql`, concatenated.
