@@ -16,4 +16,5 @@ if command -v ccache > /dev/null; then flags="$flags -DCMAKE_CXX_COMPILER_LAUNCH
 cmake -S . -B "$dir" -G Ninja -DFREENAHI_WERROR=ON $flags > /dev/null
 cmake --build "$dir"
 cd "$dir"
-ctest --output-on-failure -j2
+# Four at a time: the end-to-end tests mostly wait on the daemon (the timed ones run alone).
+ctest --output-on-failure -j4

@@ -11,7 +11,7 @@ expect_eq "healthz over verified TLS" "200" "$("${CURL[@]}" -o /dev/null -w '%{h
 
 expect_eq "sample webhook accepted" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
 expect_eq "answer says stored" '{"status":"stored"}' "$(cat "$WORK/response")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 expect_eq "inbox item applied" "applied" "$(sql "SELECT state FROM inbox")"
 expect_eq "accounts stored" "2881|152347|-4290
 2882|820000|" "$(sql "SELECT id, balance_minor, coming_minor FROM accounts ORDER BY id")"
@@ -40,7 +40,7 @@ expect_eq "still one inbox item" "1" "$(sql "SELECT count(*) FROM inbox")"
 
 sed 's/"id_webhook_data": 5550001/"id_webhook_data": 5550002/' "$SAMPLES/connection_synced_basic.json" | gzip -c > "$WORK/second.json.gz"
 expect_eq "gzip-encoded webhook accepted" "200" "$(post_webhook "$WORK/second.json.gz" -H 'Content-Encoding: gzip')"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
 expect_eq "gzip body decoded and applied" "2" "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")"
 expect_eq "database integrity" "ok" "$(sql "PRAGMA integrity_check")"
 stop_daemon TERM

@@ -48,7 +48,7 @@ cat > "$WORK/odd.json" <<'JSON'
    "transactions": [{"id": 1, "date": "2024-03-01", "value": "twelve"}]}]}}
 JSON
 expect_eq "unexpected shape still answered 200" "200" "$(post_webhook "$WORK/odd.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 14")" = failed ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 14")" = failed ] && break; sleep 0.05; done
 expect_eq "kept as failed" "failed" "$(sql "SELECT state FROM inbox WHERE webhook_id = 14")"
 expect_match "with the reason and the path" "transactions\[0\]\.value" "$(sql "SELECT error FROM inbox WHERE webhook_id = 14")"
 expect_eq "nothing of it applied" "0" "$(sql "SELECT count(*) FROM accounts")"

@@ -3,6 +3,7 @@
 # One thread serves everyone: a client that sends its headers a byte a second is cut off at the
 # header deadline while another client is served; past max_connections new clients wait in the
 # backlog and are served once a slot frees; nothing crashes.
+# ctest: alone (it times answers against the deadlines)
 source "$(dirname "$0")/lib.sh"
 write_config "server.header_timeout_ms = 2000" "server.body_timeout_ms = 2000" "server.max_connections = 2"
 start_daemon
@@ -17,7 +18,7 @@ sleep 0.5
 t0=$(date +%s%N)
 expect_eq "another client is served meanwhile" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 expect_eq "and fast (under a second)" "yes" "$([ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 1000 ] && echo yes || echo no)"
-for i in $(seq 1 100); do grep -q "headers not received in time" "$WORK/daemon.log" && break; sleep 0.1; done
+for i in $(polls 100); do grep -q "headers not received in time" "$WORK/daemon.log" && break; sleep 0.1; done
 expect_match "slow client cut off at the header deadline" "headers not received in time" "$(cat "$WORK/daemon.log")"
 wait "$slow" || true
 expect_match "and told so" "HTTP/1.1 408" "$(cat "$WORK/slow.out")"
@@ -33,7 +34,7 @@ sleep 8 | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" > /dev/n
 idle1=$!
 sleep 8 | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" > /dev/null 2>&1 &
 idle2=$!
-for i in $(seq 1 50); do [ "$(grep -c "connection from" "$WORK/daemon.log")" -ge $((before + 2)) ] && break; sleep 0.1; done
+for i in $(polls 50); do [ "$(grep -c "connection from" "$WORK/daemon.log")" -ge $((before + 2)) ] && break; sleep 0.1; done
 t0=$(date +%s%N)
 expect_eq "third client over the cap is served, not refused" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 waited_ms=$(( ($(date +%s%N) - t0) / 1000000 ))

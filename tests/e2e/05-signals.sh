@@ -12,7 +12,7 @@ sed -i "s/^user_token = .*/user_token = rotated-token-0001/" "$CONFIG"
 old_fp=$(grep -o 'SHA-256 [0-9A-F:]*' "$WORK/daemon.log" | head -1)
 rm "$WORK/freenahi-cert.pem" "$WORK/freenahi-key.pem"
 kill -HUP "$DAEMON_PID"
-for i in $(seq 1 50); do grep -q "configuration reloaded" "$WORK/daemon.log" && break; sleep 0.1; done
+for i in $(polls 50); do grep -q "configuration reloaded" "$WORK/daemon.log" && break; sleep 0.1; done
 expect_match "SIGHUP logged" "SIGHUP: configuration reloaded, certificate reloaded" "$(cat "$WORK/daemon.log")"
 expect_eq "a new certificate is served" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 expect_eq "old token refused after reload" "401" "$(post /webhook/connection_synced/ "$BODY" -H "Authorization: Bearer $TOKEN" -H 'X: 1')"
@@ -21,7 +21,7 @@ expect_eq "new token accepted" "200" "$(post /webhook/connection_synced/ "$WORK/
 
 sed -i "/^\[server\]/a max_connections = lots" "$CONFIG"
 kill -HUP "$DAEMON_PID"
-for i in $(seq 1 50); do grep -q "keeping the running configuration" "$WORK/daemon.log" && break; sleep 0.1; done
+for i in $(polls 50); do grep -q "keeping the running configuration" "$WORK/daemon.log" && break; sleep 0.1; done
 expect_match "broken config refused with file:line" "keeping the running configuration: .*freenahi.ini:[0-9]+: max_connections" "$(cat "$WORK/daemon.log")"
 expect_eq "still serving" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 
@@ -35,7 +35,7 @@ body='{"id_webhook_data": 5550077, "user": {"id": 1042}, "connection": {"id": 31
   sleep 3
 } | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" > "$WORK/inflight.out" 2>/dev/null &
 client=$!
-for i in $(seq 1 50); do [ "$(grep -c "connection from" "$WORK/daemon.log")" -ge 6 ] && break; sleep 0.05; done
+for i in $(polls 50); do [ "$(grep -c "connection from" "$WORK/daemon.log")" -ge 6 ] && break; sleep 0.05; done
 sleep 0.5
 kill -TERM "$DAEMON_PID"
 wait "$client" || true

@@ -5,6 +5,7 @@
 # database passes integrity_check and holds all of the sync or none of it; after a restart and a
 # redelivery it equals a clean run's database. FREENAHI_CRASH_ITERATIONS rounds (default 25;
 # 1000 by hand: FREENAHI_CRASH_ITERATIONS=1000 ctest -R e2e.06-crash --timeout 0).
+# ctest: alone (kill -9 lands at random moments measured in milliseconds)
 source "$(dirname "$0")/lib.sh"
 N=${FREENAHI_CRASH_ROWS:-2000}
 ITERATIONS=${FREENAHI_CRASH_ITERATIONS:-25}

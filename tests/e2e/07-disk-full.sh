@@ -25,7 +25,7 @@ expect_eq "503 body" '{"error":"storage unavailable, retry later"}' "$(cat "$WOR
 rm -f "$SMALL/filler"
 expect_eq "nothing half written" "ok|0" "$(sql "SELECT (SELECT integrity_check FROM pragma_integrity_check), (SELECT count(*) FROM inbox)")"
 expect_eq "redelivery once space is back: 200" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 expect_eq "applied" "7" "$(sql "SELECT count(*) FROM transactions")"
 
 # The body fits, its rows do not: kept pending, retried, applied when space returns.
@@ -35,11 +35,11 @@ fill_disk ${ROOM_KIB:-2100}  # the 1.8 MB body fits (room found: 1900-2300 KiB),
 code=$(post_webhook "$WORK/medium.json")
 if [ "$code" = 503 ]; then fail "the inbox write itself failed: leave more room in this test"; fi
 expect_eq "body stored: 200" "200" "$code"
-for i in $(seq 1 100); do grep -q "will retry" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 100); do grep -q "will retry" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_match "apply failed for lack of space, will retry" "inbox [0-9]+: will retry: .*(full|disk)" "$(cat "$WORK/daemon.log")"
 expect_eq "still pending, nothing half applied" "pending|7" "$(sql "SELECT (SELECT state FROM inbox WHERE webhook_id = 7770002), (SELECT count(*) FROM transactions)")"
 rm -f "$SMALL/filler"
-for i in $(seq 1 200); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 7770002")" = applied ] && break; sleep 0.05; done
+for i in $(polls 200); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 7770002")" = applied ] && break; sleep 0.05; done
 expect_eq "applied by the retry once space returned" "applied|1507" "$(sql "SELECT (SELECT state FROM inbox WHERE webhook_id = 7770002), (SELECT count(*) FROM transactions)")"
 expect_eq "database whole" "ok" "$(sql "PRAGMA integrity_check")"
 finish

@@ -62,7 +62,7 @@ expect_match "error names file, line and key" "$WORK/bad.ini:3: max_body: " "$OU
 write_config
 start_daemon
 post_webhook "$SAMPLES/connection_synced_basic.json" > /dev/null
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 run accounts --config "$CONFIG"
 expect_match "accounts table" "2881  Connecteur de test  Compte de dépôt  checking  FR76 \\*\\*\\*\\* 0185  1523.47 EUR  -42.90 EUR  20[0-9-]+ [0-9:]+  ok" "$OUT"
 run transactions --config "$CONFIG" --deleted --json

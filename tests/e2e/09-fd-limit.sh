@@ -19,7 +19,7 @@ for i in $(seq 1 8); do
   sleep 4 | timeout 10 openssl s_client -quiet -connect "127.0.0.1:$PORT" > /dev/null 2>&1 &
   pids+=($!)
 done
-for i in $(seq 1 50); do grep -q "pausing new connections" "$WORK/daemon.log" && break; sleep 0.1; done
+for i in $(polls 50); do grep -q "pausing new connections" "$WORK/daemon.log" && break; sleep 0.1; done
 expect_match "EMFILE logged, accepting paused" "accept: Too many open files; pausing" "$(cat "$WORK/daemon.log")"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$(pgrep -f "freenahi serve --config $CONFIG" | head -1)/stat"; }
 t0=$(cpu_ticks); sleep 1; t1=$(cpu_ticks)
@@ -27,7 +27,7 @@ expect_eq "not spinning while out of descriptors (< 0.3 s CPU in 1 s)" "yes" "$(
 kill "${pids[@]}" 2>/dev/null || true
 wait "${pids[@]}" 2>/dev/null || true
 ok=""
-for i in $(seq 1 40); do
+for i in $(polls 40); do
   ok=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)" 2>/dev/null || true)
   [ "$ok" = 200 ] && break
   sleep 0.25

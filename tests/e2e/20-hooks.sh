@@ -4,6 +4,7 @@
 # serve run the hook with the event JSON on stdin and FREENAHI_* in its environment, argv taken
 # literally (no shell); a redelivery or a sync without new transactions runs nothing; a hanging
 # hook is killed at hook_timeout_s while the daemon keeps answering; no token in the log.
+# ctest: alone (/healthz must answer within 1 s while a hook hangs)
 source "$(dirname "$0")/lib.sh"
 write_config
 cat > "$WORK/hook.sh" <<'EOF'
@@ -33,7 +34,7 @@ start_daemon
 
 wait_for_file() {  # wait_for_file PATH: up to 10 s
   local i
-  for i in $(seq 1 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  for i in $(polls 200); do [ -e "$1" ] && return 0; sleep 0.05; done
   return 1
 }
 
@@ -51,13 +52,13 @@ $WORK/pwned)
 \$HOME" "$(cat "$WORK/hook-argv-1.txt")"
 [ ! -e "$WORK/pwned" ] || fail "a \$(...) in the hook command line was executed"
 pass "\$(touch) stayed literal"
-for i in $(seq 1 100); do grep -q "hook on_new_transactions (hook.sh): exit 0" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 100); do grep -q "hook on_new_transactions (hook.sh): exit 0" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_match "exit status logged, program name only" "hook on_new_transactions \(hook.sh\): exit 0 in [0-9]+ ms" "$(cat "$WORK/daemon.log")"
 
 expect_eq "same body again accepted" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
 sed 's/"id_webhook_data": 5550001/"id_webhook_data": 5550002/' "$SAMPLES/connection_synced_basic.json" > "$WORK/again.json"
 expect_eq "same transactions in a new webhook accepted" "200" "$(post_webhook "$WORK/again.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
 expect_eq "second webhook applied" "2" "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")"
 sleep 0.5
 expect_eq "no hook without new transactions" "1" "$(ls "$WORK" | grep -c '^hook-run-')"
@@ -66,7 +67,7 @@ expect_eq "no hook without new transactions" "1" "$(ls "$WORK" | grep -c '^hook-
 cp "$WORK/base.ini" "$CONFIG"
 printf '[hooks]\non_new_transactions = %s\nhook_timeout_s = 2\n' "$WORK/hang.sh" >> "$CONFIG"
 kill -HUP "$DAEMON_PID"
-for i in $(seq 1 100); do grep -q "configuration reloaded" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 100); do grep -q "configuration reloaded" "$WORK/daemon.log" && break; sleep 0.05; done
 sed -e 's/"id_webhook_data": 5550001/"id_webhook_data": 5550003/' -e 's/"id": 90007,/"id": 90077,/' \
   "$SAMPLES/connection_synced_basic.json" > "$WORK/new-one.json"
 expect_eq "webhook with one new transaction accepted" "200" "$(post_webhook "$WORK/new-one.json")"
@@ -76,7 +77,7 @@ expect_eq "healthz while the hook hangs" "200" "$("${CURL[@]}" -o /dev/null -w '
 answer_ms=$(( $(date +%s%3N) - start_ms ))
 [ "$answer_ms" -lt 1000 ] || fail "healthz took $answer_ms ms while a hook hung"
 pass "daemon answered in $answer_ms ms while the hook hung"
-for i in $(seq 1 200); do grep -q "hook on_new_transactions (hang.sh): killed at its timeout" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 200); do grep -q "hook on_new_transactions (hang.sh): killed at its timeout" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_match "hanging hook killed at its timeout" "hook on_new_transactions \(hang.sh\): killed at its timeout in [0-9]+ ms" "$(cat "$WORK/daemon.log")"
 killed_ms=$(grep -o "hang.sh): killed at its timeout in [0-9]* ms" "$WORK/daemon.log" | grep -o "[0-9]* ms" | cut -d' ' -f1)
 [ "$killed_ms" -ge 1900 ] && [ "$killed_ms" -lt 6000 ] || fail "killed after $killed_ms ms, expected about 2000"

@@ -37,7 +37,7 @@ sed -i "s/^\[powens\]\$/[powens]\nuser_token = $TOKEN/" "$CONFIG"  # webhooks be
 mkdir -p "$WORK/b"
 start_daemon
 expect_eq "webhook stored" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 expect_eq "webhook applied" "applied" "$(sql "SELECT state FROM inbox")"
 dump "$DB" > "$WORK/webhook.txt"
 diff "$WORK/pulled.txt" "$WORK/webhook.txt" > "$WORK/diff.txt" || fail "pulled and pushed databases differ: $(head -20 "$WORK/diff.txt")"
@@ -52,7 +52,7 @@ CONFIG=$CONFIG_A DB=$DB_A CERT=$WORK/a/freenahi-cert.pem
 PORT=$(sed -n 's/^listen = 127.0.0.1://p' "$CONFIG")
 start_daemon
 expect_eq "webhook on the pulled database" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 dump "$DB" | diff - "$WORK/pulled.txt" > /dev/null || fail "a webhook after the pull changed the data"
 pass "a webhook after the pull changes nothing"
 stop_daemon TERM

@@ -24,7 +24,7 @@ STATE2=$(link_state)
 : > "$FAKE_LOG"
 
 start_daemon
-for i in $(seq 1 200); do [ "$(sql "SELECT ok FROM pulls" 2> /dev/null)" = 1 ] && break; sleep 0.1; done
+for i in $(polls 200); do [ "$(sql "SELECT ok FROM pulls" 2> /dev/null)" = 1 ] && break; sleep 0.1; done
 expect_eq "serve pulls at start-up" "1" "$(sql "SELECT ok FROM pulls")"
 expect_eq "all transactions pulled" "7" "$(sql "SELECT count(*) FROM transactions")"
 expect_eq "five calls (user, connections, accounts, investments, transactions)" "5" "$(calls)"
@@ -41,7 +41,7 @@ expect_eq "the callback page" "200" "$code"
 expect_match "says the bank is connected" "<h1>Bank connected</h1><p>2 accounts \(connection 317\), transactions arriving" "$(cat "$WORK/page.html")"
 # Bounded at 90 s: a pull child spawned on a loaded machine takes seconds to make its first
 # call, and more if the rate limit (6 a minute here) has it wait for the minute.
-for i in $(seq 1 1800); do [ "$(calls /2.0/users/me/connections/317)" -ge 1 ] && break; sleep 0.05; done
+for i in $(polls 1800); do [ "$(calls /2.0/users/me/connections/317)" -ge 1 ] && break; sleep 0.05; done
 expect_eq "the callback started a pull of that connection" "1" "$(calls /2.0/users/me/connections/317)"
 TIME=$(post_webhook "$SAMPLES/connection_synced_basic.json" -w ' %{time_total}' | cut -d' ' -f2)
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 4.0 else 1)" "$TIME" || fail "webhook took ${TIME} s during a stalled pull"
@@ -50,7 +50,7 @@ grep -q "pull of connection 317 started" "$WORK/daemon.log" || fail "no pull chi
 pass "the pull runs as a child process"
 
 # The second pull needs 5 more calls: the two children together wait for the minute.
-for i in $(seq 1 1200); do [ "$(grep -c 'powens: pull done' "$WORK/daemon.log")" -ge 2 ] && break; sleep 0.1; done
+for i in $(polls 1200); do [ "$(grep -c 'powens: pull done' "$WORK/daemon.log")" -ge 2 ] && break; sleep 0.1; done
 expect_eq "both pulls done" "2" "$(grep -c 'powens: pull done' "$WORK/daemon.log")"
 expect_eq "ten calls in all" "10" "$(calls)"
 WORST=$(python3 -c "

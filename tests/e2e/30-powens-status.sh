@@ -31,10 +31,10 @@ expect_match "the last pull" "last pull: .* ok \([0-9]+ pages" "$OUT"
 start_daemon
 run_cli status --config "$CONFIG"
 expect_match "the daemon is up" "daemon: up \(https://localhost:$PORT/healthz\)" "$OUT"
-for i in $(seq 1 100); do grep -q "health event consent_expiring" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 100); do grep -q "health event consent_expiring" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_eq "on_sync_error fired once" "1" "$(grep -c 'health event sync_error' "$WORK/daemon.log")"
 expect_match "with the state" '"state":"SCARequired"' "$(grep 'health event sync_error' "$WORK/daemon.log")"
-for i in $(seq 1 100); do [ -s "$WORK/hook.env" ] && break; sleep 0.05; done
+for i in $(polls 100); do [ -s "$WORK/hook.env" ] && break; sleep 0.05; done
 expect_match "the on_sync_error program got the event JSON" '"event":"sync_error","connection_id":317,.*"state":"SCARequired"' "$(cat "$WORK/hook.json")"
 expect_eq "and FREENAHI_CONNECTION" "317" "$(cat "$WORK/hook.env")"
 expect_eq "on_consent_expiring fired once" "1" "$(grep -c 'health event consent_expiring' "$WORK/daemon.log")"

@@ -51,7 +51,7 @@ sed -i "s/^\[powens\]\$/[powens]\nuser_token = $TOKEN/" "$CONFIG"
 mkdir -p "$WORK/b"
 start_daemon
 expect_eq "webhook stored" "200" "$(post_webhook "$FAKE_SAMPLE")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 expect_eq "webhook applied" "applied" "$(sql "SELECT state FROM inbox")"
 dump "$DB" > "$WORK/webhook.txt"
 stop_daemon TERM

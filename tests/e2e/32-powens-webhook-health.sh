@@ -33,7 +33,7 @@ EOF
 
 start_daemon
 expect_eq "webhook stored" "200" "$(post_webhook "$WORK/fresh.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.05; done
 expect_eq "webhook applied" "applied" "$(sql "SELECT state FROM inbox")"
 expect_eq "next_try and the earliest access_expire stored" "$NEXT|$EXPIRE" \
   "$(sql "SELECT next_try, access_expire FROM connections WHERE id = 317")"
@@ -46,11 +46,11 @@ set -e
 expect_eq "status exits 0" "0" "$RC"
 expect_match "the consent warning, for a webhook-only user" \
   "warning: bank consent expires $EXPIRE_DAY: renew it with: freenahi connect --reconnect 317" "$OUT"
-for i in $(seq 1 100); do [ -s "$WORK/hook.json" ] && break; sleep 0.05; done
+for i in $(polls 100); do [ -s "$WORK/hook.json" ] && break; sleep 0.05; done
 expect_match "on_consent_expiring got the event" '"event":"consent_expiring","connection_id":317,.*"access_expire":'"$EXPIRE"',"days_left":[23],' "$(cat "$WORK/hook.json" 2> /dev/null)"
 
 expect_eq "stale webhook stored" "200" "$(post_webhook "$WORK/stale.json")"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")" = 2 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")" = 2 ] && break; sleep 0.05; done
 expect_eq "stale webhook applied" "2" "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")"
 expect_eq "a stale connection leaves the health alone" "$NEXT|$EXPIRE" \
   "$(sql "SELECT next_try, access_expire FROM connections WHERE id = 317")"

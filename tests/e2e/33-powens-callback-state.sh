@@ -46,7 +46,7 @@ pass "no pull child started"
 fake_set '{"faults": [{"path": "/2.0/users/me/connections/317/investments", "status": 403, "times": 1}]}'
 expect_eq "the link's own state is accepted" "200" "$(callback "connection_id=317&state=$USED")"
 expect_match "the connected page" "<h1>Bank connected</h1>" "$(cat "$WORK/page.html")"
-for i in $(seq 1 100); do grep -q "pull of connection 317 started" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 100); do grep -q "pull of connection 317 started" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_eq "it schedules the pull of that connection" "1" "$(grep -c 'powens: pull of connection 317 started' "$WORK/daemon.log")"
 refused "the same state again (single use)" "connection_id=317&state=$USED"
 expect_eq "used states are forgotten" "0" "$(sql "SELECT count(*) FROM webview_states WHERE state = '$USED'")"
@@ -56,7 +56,7 @@ MANAGE=$(link_state --manage)
 expect_eq "an error with a valid state" "200" "$(callback "error=access_denied&error_description=user+cancelled&state=$MANAGE")"
 expect_match "shows Powens' error" "<h1>Bank not connected</h1><p>Powens says: <b>access_denied</b>: user cancelled" "$(cat "$WORK/page.html")"
 
-for i in $(seq 1 200); do grep -q "powens: pull done" "$WORK/daemon.log" && break; sleep 0.05; done
+for i in $(polls 200); do grep -q "powens: pull done" "$WORK/daemon.log" && break; sleep 0.05; done
 expect_eq "five refusals, one log line each" "5" "$(grep -c 'webview callback refused' "$WORK/daemon.log")"
 expect_match "saying why" "webview callback refused: unknown, expired or already used state" "$(grep 'webview callback refused' "$WORK/daemon.log")"
 for s in "$EXPIRED" "$USED" "$MANAGE"; do

@@ -23,7 +23,7 @@ FREENAHI_CLIENT_SECRET=$CLIENT_SECRET "$FREENAHI_BIN" init --config "$CONFIG" \
   --client-id "$CLIENT_ID" > "$WORK/env.out" 2>&1 &
 INIT_PID=$!
 set -e
-for i in $(seq 1 100); do [ "$(calls /2.0/auth/init)" -ge 1 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(calls /2.0/auth/init)" -ge 1 ] && break; sleep 0.05; done
 ps -eo pid,args > "$WORK/ps.txt"
 grep -q "^ *$INIT_PID .*freenahi.* init" "$WORK/ps.txt" || fail "init was not running during the check: $(cat "$WORK/ps.txt")"
 # (The fake server itself takes the secret as an argument: its own line is left out.)

@@ -5,6 +5,7 @@
 # slower than min_body_rate and a request trickling past request_timeout_ms are cut off (408);
 # one address holds at most max_connections_per_ip slots; when the table is full, a newcomer
 # takes the place of an idle connection; both are logged, rate-limited; fds come back down.
+# ctest: alone (cut-offs are timed against the deadlines)
 source "$(dirname "$0")/lib.sh"
 write_config "server.max_connections = 6" "server.max_connections_per_ip = 3" \
   "server.request_timeout_ms = 8000" "server.min_body_rate = 1000" "server.body_timeout_ms = 6000"
@@ -90,7 +91,7 @@ lines=$(grep -c "connection limits" "$WORK/daemon.log")
 expect_eq "shedding logged at most once per 10 s ($lines lines)" "yes" "$([ "$lines" -le 3 ] && echo yes || echo no)"
 
 # Everything closed: descriptors back to where they were, and still serving.
-for i in $(seq 1 50); do [ "$(fds)" -le "$fds_before" ] && break; sleep 0.1; done
+for i in $(polls 50); do [ "$(fds)" -le "$fds_before" ] && break; sleep 0.1; done
 expect_eq "fds back down" "$fds_before" "$(fds)"
 expect_eq "authenticated webhook still stored" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
 finish

@@ -81,7 +81,7 @@ account["transactions"] = [t]
 json.dump(d, open(sys.argv[2], "w"))
 EOF
 [ "$(post_webhook "$WORK/second.json")" = 200 ] || fail "second webhook not accepted"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")" = 2 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")" = 2 ] && break; sleep 0.05; done
 for f in ledger beancount qif csv; do
   out export --format "$f" -o "$WORK/out.$f"
   removed=$(diff "$WORK/before.$f" "$WORK/out.$f" | grep -c '^<' || true)

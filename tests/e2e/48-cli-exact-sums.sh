@@ -24,7 +24,7 @@ awk -v n="$N" 'BEGIN {
   printf "\"original_wording\":\"DIME\",\"simplified_wording\":\"DIME\",\"wording\":\"DIME\",\"coming\":false,\"active\":true,\"deleted\":null}]}]}}\n"
 }' > "$WORK/cents.json"
 [ "$(post_webhook "$WORK/cents.json")" = 200 ] || fail "payload not accepted: $(cat "$WORK/response")"
-for i in $(seq 1 600); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.1; done
+for i in $(polls 600); do [ "$(sql "SELECT state FROM inbox")" = applied ] && break; sleep 0.1; done
 expect_eq "payload applied" "applied" "$(sql "SELECT state FROM inbox")"
 export FREENAHI_CONFIG="$CONFIG"
 

@@ -12,7 +12,7 @@ expect_eq "new database uses incremental auto-vacuum" "2" "$(sql "PRAGMA auto_va
 expect_eq "sample accepted" "200" "$(post_webhook "$SAMPLES/connection_synced_basic.json")"
 printf '{"id_webhook_data": 99, "connection": {"id": 5, "accounts": [{"id": 1, "currency": "EUR", "transactions": [{"id": 1, "date": "2024-01-02", "value": "x"}]}]}}' > "$WORK/bad.json"
 expect_eq "bad shape accepted (stored, then failed)" "200" "$(post_webhook "$WORK/bad.json")"
-for i in $(seq 1 200); do  # bounded: 10 s
+for i in $(polls 200); do
   [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'pending'")$(sql "SELECT count(*) FROM inbox_bodies")" = "01" ] && break
   sleep 0.05
 done

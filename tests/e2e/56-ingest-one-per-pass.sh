@@ -37,7 +37,7 @@ for i in $(seq 1 400); do  # bounded: the whole backlog takes a few seconds
   sleep 0.01
 done
 expect_match "healthz answered between two items of the backlog" "^yes" "$served_between"
-for i in $(seq 1 600); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'pending'")" = 0 ] && break; sleep 0.05; done
+for i in $(polls 600); do [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'pending'")" = 0 ] && break; sleep 0.05; done
 expect_eq "every item done" "$((ITEMS - 1))|1" "$(sql "SELECT sum(state = 'applied'), sum(state = 'failed') FROM inbox")"
 expect_eq "the lost body's reason" "inbox item 3: body missing (never stored, or deleted after keep_applied_bodies)" \
   "$(sql "SELECT error FROM inbox WHERE id = 3")"

@@ -7,6 +7,7 @@
 # whole in memory (+91 MiB at this size). Also: the spool leaves no file behind, and a signed
 # (BI-Signature) large body is verified from the MAC computed on arrival.
 # Env: E2E_LARGE_TX (default 100000), E2E_RSS_BUDGET_MIB (default 24).
+# ctest: alone (it measures the daemon's peak RSS)
 source "$(dirname "$0")/lib.sh"
 N=${E2E_LARGE_TX:-100000}
 BUDGET_KIB=$(( ${E2E_RSS_BUDGET_MIB:-24} * 1024 ))

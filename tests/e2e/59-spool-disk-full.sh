@@ -37,7 +37,7 @@ refused_cleanly() {  # refused_cleanly WHAT FREE_KIB_BEFORE
   expect_eq "$1: answer" '{"error":"storage unavailable, retry later"}' "$(cat "$WORK/response")"
   expect_eq "$1: nothing stored" "0" "$(sql "SELECT count(*) FROM inbox WHERE webhook_id = 7770005")"
   local i after
-  for i in $(seq 1 40); do  # the connection closes (and the spool with it) just after the answer
+  for i in $(polls 40); do  # the connection closes (and the spool with it) just after the answer
     after=$(room_kib)
     [ "$after" -ge $(( $2 - 64 )) ] && break
     sleep 0.05
@@ -58,6 +58,6 @@ expect_eq "no file left beside the database" "" "$(ls -A "$SMALL" | grep -v -E '
 
 rm -f "$SMALL/filler"
 expect_eq "redelivery once space is back: 200" "200" "$(post_webhook "$WORK/large.json")"
-for i in $(seq 1 200); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 7770005")" = applied ] && break; sleep 0.05; done
+for i in $(polls 200); do [ "$(sql "SELECT state FROM inbox WHERE webhook_id = 7770005")" = applied ] && break; sleep 0.05; done
 expect_eq "applied whole" "applied|$N" "$(sql "SELECT (SELECT state FROM inbox WHERE webhook_id = 7770005), (SELECT count(*) FROM transactions)")"
 finish

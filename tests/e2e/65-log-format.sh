@@ -18,7 +18,7 @@ run_daemon() {
     [ "$out" = "$err" ] || : > "$err"
     env "$@" "$FREENAHI_BIN" serve --config "$CONFIG" >> "$out" 2>> "$err" &
     DAEMON_PID=$!
-    for i in $(seq 1 100); do
+    for i in $(polls 100); do
       if grep -q "listening on .*:$PORT" "$out" "$err"; then return 0; fi
       kill -0 "$DAEMON_PID" 2>/dev/null || break
       sleep 0.05

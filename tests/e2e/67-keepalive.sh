@@ -5,6 +5,7 @@
 # "Connection: keep-alive"; the request cap closes the last answer; errors (401, 404) close; an
 # idle connection is closed after keepalive_timeout_ms, and a slow next request on a kept-alive
 # connection still meets the header deadline (408); keepalive_timeout_ms = 0 closes every answer.
+# ctest: alone (the idle timeout is timed)
 source "$(dirname "$0")/lib.sh"
 write_config "server.keepalive_timeout_ms = 1500" "server.keepalive_requests = 3" \
   "server.header_timeout_ms = 2000"
@@ -37,7 +38,7 @@ expect_eq "one TCP connection for the three (curl re-used it twice)" "1" "$(conn
 expect_eq "the daemon saw one connection" "1" "$(grep -c 'debug: connection from' "$WORK/daemon.log")"
 expect_eq "answers say how long and how many; the third (keepalive_requests = 3) closes" \
   "Keep-Alive timeout=1, max=2|Keep-Alive timeout=1, max=1|Connection close" "$(conn_headers "$WORK/curl1.err")"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 2 ] && break; sleep 0.05; done
 expect_eq "both webhooks stored and applied" "2" "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")"
 
 # 2. Pipelining: two webhooks and a closing GET in one write; three answers, in order.
@@ -55,7 +56,7 @@ tls 10 < "$WORK/pipelined.req" > "$WORK/pipelined.out" || true
 expect_eq "three pipelined answers" "200 200 200" "$(statuses "$WORK/pipelined.out")"
 expect_eq "the last one closes" "Keep-Alive timeout=1, max=2|Keep-Alive timeout=1, max=1|Connection close" \
   "$(conn_headers "$WORK/pipelined.out")"
-for i in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 4 ] && break; sleep 0.05; done
+for i in $(polls 100); do [ "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")" = 4 ] && break; sleep 0.05; done
 expect_eq "both pipelined webhooks stored and applied" "4" "$(sql "SELECT count(*) FROM inbox WHERE state='applied'")"
 
 # 3. HTTP/1.0: kept only when asked for.
@@ -95,7 +96,7 @@ expect_match "at the header deadline" "headers not received in time" "$(cat "$WO
 # 7. keepalive_timeout_ms = 0: every answer closes (SIGHUP applies it to new connections).
 sed -i 's/^keepalive_timeout_ms = 1500/keepalive_timeout_ms = 0/' "$CONFIG"
 kill -HUP "$DAEMON_PID"
-for i in $(seq 1 50); do grep -q "SIGHUP" "$WORK/daemon.log" && break; sleep 0.1; done
+for i in $(polls 50); do grep -q "SIGHUP" "$WORK/daemon.log" && break; sleep 0.1; done
 sleep 0.3
 "${CURL[@]}" -v "$(url /healthz)" "$(url /healthz)" > /dev/null 2> "$WORK/curl7.err"
 expect_eq "keep-alive off: two connections" "2" "$(grep -c '^\* Connected to' "$WORK/curl7.err")"

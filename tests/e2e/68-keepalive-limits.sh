@@ -5,6 +5,7 @@
 # silent for seconds); on SIGTERM idle kept-alive connections close at once (the daemon does not
 # wait its grace period for them) while a request under way on a kept-alive connection still
 # gets its answer, with "Connection: close".
+# ctest: alone (answers must come at once, not after a timeout)
 source "$(dirname "$0")/lib.sh"
 write_config "server.max_connections = 3" "server.keepalive_timeout_ms = 30000" "server.min_body_rate = 0"
 start_daemon
@@ -14,7 +15,7 @@ statuses() { grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' "$1" | cut -d' ' -f2 | paste -
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 wait_for() {  # wait_for FILE PATTERN: bounded wait until FILE holds PATTERN
   local i
-  for i in $(seq 1 100); do grep -aq "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  for i in $(polls 100); do grep -aq "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
   fail "nothing matching '$2' in $1"
 }
 body="$WORK/webhook.json"
@@ -40,7 +41,7 @@ t0=$(date +%s%N)
 expect_eq "a newcomer is served with the table full" "200" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$(url /healthz)")"
 expect_eq "at once (not after an idle timeout)" "yes" "$([ "$(ms_since "$t0")" -lt 2000 ] && echo yes || echo no)"
 expect_match "an idle connection was closed for it" "closed a slow or idle connection for a new one \(table full\)" "$(cat "$WORK/daemon.log")"
-for i in $(seq 1 40); do [ "$(running "$b" "$c")" = 2 ] || break; sleep 0.05; done
+for i in $(polls 40); do [ "$(running "$b" "$c")" = 2 ] || break; sleep 0.05; done
 expect_eq "one of the two idle kept-alive connections, not both" "1" "$(running "$b" "$c")"
 wait "$a" || true
 expect_eq "the silent webhook in progress was not the one closed" "200" "$(statuses "$WORK/a.out")"
@@ -63,7 +64,7 @@ wait_for "$WORK/busy.out" "HTTP/1.1 200"
 sleep 1  # the webhook's head and first bytes are in
 t0=$(date +%s%N)
 kill -TERM "$DAEMON_PID"
-for i in $(seq 1 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
+for i in $(polls 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
 took=$(ms_since "$t0")
 wait "$DAEMON_PID" && rc=0 || rc=$?
 DAEMON_PID=""

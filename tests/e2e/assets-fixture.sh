@@ -15,7 +15,7 @@ export NO_COLOR=1
 
 wait_applied() {  # wait_applied N: until N inbox items are applied (bounded)
   local i
-  for i in $(seq 1 200); do
+  for i in $(polls 200); do
     [ "$(sql "SELECT count(*) FROM inbox WHERE state = 'applied'")" = "$1" ] && return 0
     sleep 0.05
   done

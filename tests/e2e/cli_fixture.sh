@@ -34,6 +34,6 @@ cli_fixture() {
   start_daemon
   [ "$(post_webhook "$SAMPLES/connection_synced_basic.json")" = 200 ] || fail "sample webhook not accepted"
   local i
-  for i in $(seq 1 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && return 0; sleep 0.05; done
+  for i in $(polls 100); do [ "$(sql "SELECT state FROM inbox")" = applied ] && return 0; sleep 0.05; done
   fail "sample webhook not applied"
 }

@@ -48,7 +48,7 @@ start_fake() {
     --port-file "$WORK/fake-$name.port" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" \
     --token "$TOKEN" --lifetime 280 2>> "$WORK/fake-$name.stderr" &
   FAKE_PIDS="$FAKE_PIDS $!"
-  for i in $(seq 1 100); do
+  for i in $(polls 100); do
     [ -s "$WORK/fake-$name.port" ] && break
     sleep 0.05
   done
