@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Request heads and httplib-driven routing over buffers. The framing is ours because the loop
-// must know when a request is complete before anything parses it, and because limits (header
-// bytes, body bytes, gzip expansion) must hold before memory is spent.
+// Request framing over buffers. It is ours, not httplib's, because the loop must know when a
+// request is complete before anything parses it, and because limits (header bytes, body bytes,
+// gzip expansion) must hold before memory is spent. Routing is http_router.cc's.
 #include "http.h"
 
 #include <algorithm>
@@ -9,14 +9,6 @@
 #include <cstring>
 #include <memory>
 #include <utility>
-
-// cpp-httplib moved status_message out of `detail` between Debian bookworm's 0.11 and trixie's
-// 0.18; with both namespaces in scope, unqualified lookup finds whichever this header has.
-namespace freenahi_httplib_compat {
-using namespace httplib;
-using namespace httplib::detail;
-inline const char* StatusText(int status) { return status_message(status); }
-}  // namespace freenahi_httplib_compat
 
 namespace freenahi {
 namespace {
@@ -31,43 +23,6 @@ bool IsToken(std::string_view s) {
   }
   return !s.empty();
 }
-
-using freenahi_httplib_compat::StatusText;
-
-// httplib reads the head from here and writes the response into `out`.
-class BufferStream : public httplib::Stream {
- public:
-  BufferStream(const std::string& head, std::string* out, const std::string& ip, int port)
-      : head_(head), out_(out), ip_(ip), port_(port) {}
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    size_t n = std::min(size, head_.size() - offset_);
-    memcpy(ptr, head_.data() + offset_, n);
-    offset_ += n;
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    out_->append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = ip_;
-    port = port_;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip.clear();
-    port = 0;
-  }
-  socket_t socket() const override { return INVALID_SOCKET; }  // httplib only compares it
-
- private:
-  const std::string& head_;
-  size_t offset_ = 0;
-  std::string* out_;
-  const std::string& ip_;
-  int port_;
-};
 
 }  // namespace
 
@@ -244,130 +199,6 @@ RequestReader::State RequestReader::FeedBody(const char* data, size_t size) {
   }
   FramingError error = decoder_->error();
   return Reject(error.status, error.reason);
-}
-
-HttpRouter::HttpRouter() {
-  httplib::Server::HandlerWithResponse on_error = [](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty())
-      res.set_content(ErrorBody(StatusText(res.status)), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  set_error_handler(on_error);
-  set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { ApplyKeepAlive(res); });
-}
-
-void HttpRouter::ApplyKeepAlive(httplib::Response& res) {
-  if (current_keep_alive_ == nullptr) return;  // httplib wrote "Connection: close"
-  res.headers.erase("Keep-Alive");
-  if (res.status >= 400) {  // an error ends the exchange: the client starts afresh
-    current_keep_alive_->kept = false;
-    res.set_header("Connection", "close");
-    return;
-  }
-  current_keep_alive_->kept = true;
-  res.set_header("Keep-Alive", "timeout=" + std::to_string(current_keep_alive_->timeout_s) +
-                                   ", max=" + std::to_string(current_keep_alive_->remaining));
-  if (current_http10_) res.set_header("Connection", "keep-alive");
-}
-
-void HttpRouter::Post(const std::string& pattern, Handler handler, HeadCheck admit) {
-  httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
-    handler(req, current_body_ ? current_body_->memory() : std::string_view(), res);
-  });
-  AllowOnly(pattern, "POST");
-  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
-}
-
-void HttpRouter::PostBody(const std::string& pattern, BodyHandler handler, HeadCheck admit) {
-  httplib::Server::Post(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
-    RequestBody empty;
-    handler(req, current_body_ ? *current_body_ : empty, res);
-  });
-  AllowOnly(pattern, "POST");
-  body_routes_.push_back(BodyRoute{std::regex(pattern), std::move(admit)});
-}
-
-HeadVerdict HttpRouter::Admit(const std::string& head) const {
-  RequestHeadView view(head);
-  HeadVerdict skip;
-  skip.action = HeadVerdict::Action::kSkipBody;
-  if (view.method() != "POST") return skip;
-  std::string path(view.path());
-  for (const BodyRoute& route : body_routes_) {
-    if (!std::regex_match(path, route.pattern)) continue;
-    return route.admit ? route.admit(head) : HeadVerdict{};
-  }
-  return skip;
-}
-
-void HttpRouter::Get(const std::string& pattern, Handler handler) {
-  httplib::Server::Get(pattern, [this, handler](const httplib::Request& req, httplib::Response& res) {
-    handler(req, current_body_ ? current_body_->memory() : std::string_view(), res);
-  });
-  AllowOnly(pattern, "GET, HEAD");
-}
-
-void HttpRouter::AllowOnly(const std::string& pattern, const std::string& allowed) {
-  auto not_allowed = [allowed](const httplib::Request&, httplib::Response& res) {
-    res.status = 405;
-    res.set_header("Allow", allowed);
-    res.set_content(ErrorBody("method not allowed"), "application/json");
-  };
-  if (allowed != "POST") httplib::Server::Post(pattern, not_allowed);
-  if (allowed == "POST") httplib::Server::Get(pattern, not_allowed);
-  Put(pattern, not_allowed);
-  Delete(pattern, not_allowed);
-  Patch(pattern, not_allowed);
-  Options(pattern, not_allowed);
-}
-
-std::string HttpRouter::Handle(const std::string& head, std::string_view body,
-                               const std::string& peer_ip, int peer_port) {
-  RequestBody whole{std::string(body)};
-  return Handle(head, whole, peer_ip, peer_port);
-}
-
-std::string HttpRouter::Handle(const std::string& head, RequestBody& body,
-                               const std::string& peer_ip, int peer_port, KeepAlive* keep_alive) {
-  std::string out;
-  BufferStream stream(head, &out, peer_ip, peer_port);
-  current_body_ = &body;
-  if (keep_alive != nullptr) keep_alive->kept = false;
-  bool keep = keep_alive != nullptr && keep_alive->offered && ClientWantsKeepAlive(head);
-  current_keep_alive_ = keep ? keep_alive : nullptr;
-  current_http10_ = RequestHeadView(head).version() == "HTTP/1.0";
-  bool connection_closed = true;
-  // A generic lambda, so that only the process_request this cpp-httplib declares is instantiated.
-  auto process = [&](auto& server) {
-    if constexpr (TakesPeerArguments<std::decay_t<decltype(server)>>::value) {
-      server.process_request(stream, peer_ip, peer_port, std::string(), 0,
-                             /*close_connection=*/!keep, connection_closed, nullptr);
-    } else {
-      server.process_request(stream, /*close_connection=*/!keep, connection_closed, nullptr);
-    }
-  };
-  process(*this);
-  current_body_ = nullptr;
-  current_keep_alive_ = nullptr;
-  return out;
-}
-
-std::string ErrorBody(const std::string& reason) {
-  std::string json = "{\"error\":\"";
-  for (char c : reason) {
-    if (c == '"' || c == '\\') json.push_back('\\');
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    json.push_back(c);
-  }
-  return json + "\"}";
-}
-
-std::string ErrorResponse(int status, const std::string& reason) {
-  std::string body = ErrorBody(reason);
-  return "HTTP/1.1 " + std::to_string(status) + " " + StatusText(status) +
-         (status == 503 ? "\r\nRetry-After: 60" : "") +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
 }
 
 }  // namespace freenahi

@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: MIT
 // HTTP over buffers, no sockets: RequestReader frames one request from incoming bytes (limits;
-// the body through body_framing.h); HttpRouter lets cpp-httplib parse the head, route and write
-// the response, without its thread-per-connection server. The body never goes through httplib:
-// handlers get it as a view, so a 10 MB sync is held once, not twice.
+// the body through body_framing.h) and says what its head asks for; http_router.h answers it.
+// The body never goes through httplib: handlers get it as a view, so a 10 MB sync is held once,
+// not twice.
 #ifndef FREENAHI_HTTP_H_
 #define FREENAHI_HTTP_H_
-
-#include <httplib.h>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -133,65 +129,6 @@ class RequestReader {
   uint64_t body_wire_bytes_ = 0;
   std::string extra_;  // bytes past the end of the complete request
 };
-
-// Routes framed requests with httplib's matching and answers with its serialisation. Unknown
-// paths 404, known paths with another method 405, every error with {"error": "..."}.
-class HttpRouter : private httplib::Server {
- public:
-  using Handler =
-      std::function<void(const httplib::Request&, std::string_view body, httplib::Response&)>;
-  // For routes whose `admit` may spool the body: it comes as a RequestBody.
-  using BodyHandler =
-      std::function<void(const httplib::Request&, RequestBody& body, httplib::Response&)>;
-  HttpRouter();
-  // `pattern` is an ECMAScript regex over the whole path. Registration order is match order.
-  // `admit` (optional) decides from the head whether the body is read at all (HeadCheck); it
-  // must not ask for a spool (the body comes as a view of memory).
-  void Post(const std::string& pattern, Handler handler, HeadCheck admit = nullptr);
-  // The same for a handler that takes a body that may be spooled.
-  void PostBody(const std::string& pattern, BodyHandler handler, HeadCheck admit);
-  void Get(const std::string& pattern, Handler handler);
-  // Full response bytes ("HTTP/1.1 ...") for one request. Without `keep_alive` (or when it is
-  // not offered, the client does not want it, or the status is 400 or above) the answer says
-  // "Connection: close"; else it carries "Keep-Alive: timeout=T, max=N" and keep_alive->kept.
-  std::string Handle(const std::string& head, RequestBody& body, const std::string& peer_ip,
-                     int peer_port, KeepAlive* keep_alive = nullptr);
-  // The same with a body in memory (tests).
-  std::string Handle(const std::string& head, std::string_view body, const std::string& peer_ip,
-                     int peer_port);
-  // The HeadCheck for every request: a POST matching a route with `admit` asks it; a POST
-  // matching another POST route reads its body; anything else is answered from its head alone
-  // (GET routes take no body; 404 and 405 need none), its body discarded unread.
-  HeadVerdict Admit(const std::string& head) const;
-
- private:
-  void AllowOnly(const std::string& pattern, const std::string& allowed);
-  // httplib's post-routing hook: the Connection/Keep-Alive headers as current_keep_alive_ says.
-  void ApplyKeepAlive(httplib::Response& res);
-  RequestBody* current_body_ = nullptr;
-  KeepAlive* current_keep_alive_ = nullptr;  // set while Handle runs with keep-alive wanted
-  bool current_http10_ = false;
-  struct BodyRoute {
-    std::regex pattern;
-    HeadCheck admit;
-  };
-  std::vector<BodyRoute> body_routes_;
-
-  // Whether httplib::Server::process_request takes the peer's address (cpp-httplib 0.18, Debian
-  // trixie) or asks the stream (0.11, bookworm). Nested, because process_request is protected.
-  template <typename Server, typename = void>
-  struct TakesPeerArguments : std::false_type {};
-  template <typename Server>
-  struct TakesPeerArguments<Server, std::void_t<decltype(std::declval<Server&>().process_request(
-                                        std::declval<httplib::Stream&>(), std::string(), 0,
-                                        std::string(), 0, true, std::declval<bool&>(), nullptr))>>
-      : std::true_type {};
-};
-
-// A complete error response for a request httplib never saw (framing rejects, timeouts).
-std::string ErrorResponse(int status, const std::string& reason);
-// {"error":"<reason>"} with JSON escaping.
-std::string ErrorBody(const std::string& reason);
 
 }  // namespace freenahi
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "event_loop.h"
-#include "http.h"
+#include "http_router.h"
 #include "status.h"
 #include "tls.h"
 #include "unique_fd.h"

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "event_loop.h"
-#include "http.h"
+#include "http_router.h"
 #include "listener.h"
 #include "tls.h"
 

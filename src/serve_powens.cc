@@ -110,8 +110,8 @@ void ServePowens::Configure(const Config& config) {
 void ServePowens::Register(HttpRouter* router) {
   if (config_.redirect_uri.empty()) return;
   std::string path = PathOf(config_.redirect_uri);
-  router->Get(RegexEscape(path), [this](const httplib::Request& req, std::string_view,
-                                        httplib::Response& res) { Callback(req, res); });
+  router->Get(RegexEscape(path), [this](const HttpRequest& req, std::string_view,
+                                        HttpResponse& res) { Callback(req, res); });
   LOG_INFO("webview callback on %s", path.c_str());
 }
 
@@ -209,9 +209,9 @@ void ServePowens::PullEnded(const SubprocessResult& result) {
 
 // The webview's return, accepted once per link `freenahi connect` made (its `state`, within the
 // hour); anything else gets a page saying so, schedules nothing and logs one line.
-void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) {
-  res.set_header("Cache-Control", "no-store");
-  const std::string state = req.get_param_value("state");
+void ServePowens::Callback(const HttpRequest& req, HttpResponse& res) {
+  res.AddHeader("Cache-Control", "no-store");
+  const std::string state = req.Param("state");
   const char* refused = state.empty() ? "no state" : nullptr;
   if (refused == nullptr) {
     Result<std::optional<std::string>> page =
@@ -226,13 +226,13 @@ void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) 
   if (refused != nullptr) {
     LOG_WARN("webview callback refused: %s", refused);  // never the value itself
     res.status = 403;
-    res.set_content(RefusedPage(), "text/html; charset=utf-8");
+    res.SetContent(RefusedPage(), "text/html; charset=utf-8");
     return;
   }
-  std::string error = req.get_param_value("error");
-  std::string description = req.get_param_value("error_description");
+  std::string error = req.Param("error");
+  std::string description = req.Param("error_description");
   std::optional<int64_t> connection;
-  std::string id_text = req.get_param_value("connection_id");
+  std::string id_text = req.Param("connection_id");
   if (!id_text.empty() && id_text.size() <= 18 &&
       id_text.find_first_not_of("0123456789") == std::string::npos)
     connection = std::stoll(id_text);
@@ -244,7 +244,7 @@ void ServePowens::Callback(const httplib::Request& req, httplib::Response& res) 
         if (c.id == *connection) accounts = c.accounts;
   }
   res.status = 200;
-  res.set_content(CallbackPage(error, description, connection, accounts), "text/html; charset=utf-8");
+  res.SetContent(CallbackPage(error, description, connection, accounts), "text/html; charset=utf-8");
   if (!error.empty()) {
     LOG_WARN("webview callback: %s", error.c_str());
     return;

@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "event_loop.h"
-#include "http.h"
+#include "http_router.h"
 #include "store.h"
 
 namespace freenahi {
@@ -56,7 +56,7 @@ class ServePowens {
   void StartNextPull();
   void PullEnded(const SubprocessResult& result);
   void ScheduleInterval();
-  void Callback(const httplib::Request& req, httplib::Response& res);
+  void Callback(const HttpRequest& req, HttpResponse& res);
   void FireHook(HookEvent event, const std::string& json);
 
   EventLoop* loop_;

@@ -12,9 +12,9 @@
 namespace freenahi {
 namespace {
 
-void Answer(httplib::Response& res, int status, const std::string& json) {
+void Answer(HttpResponse& res, int status, const std::string& json) {
   res.status = status;
-  res.set_content(json, "application/json");
+  res.SetContent(json, "application/json");
 }
 
 std::string_view BearerOf(std::string_view authorization) {
@@ -24,8 +24,8 @@ std::string_view BearerOf(std::string_view authorization) {
   return authorization.substr(kPrefix.size());
 }
 
-std::string BearerToken(const httplib::Request& req) {
-  return std::string(BearerOf(req.get_header_value("Authorization")));
+std::string BearerToken(const HttpRequest& req) {
+  return std::string(BearerOf(req.Header("Authorization")));
 }
 
 HeadVerdict Unauthenticated(std::string_view path, const char* why) {
@@ -56,18 +56,18 @@ Webhook::Webhook(Store* store, std::function<UnixSeconds()> wall_clock,
 void Webhook::Register(HttpRouter* router) {
   for (WebhookEvent event : kAllWebhookEvents) {
     router->PostBody(std::string("/webhook/") + WebhookEventName(event) + "/?",
-                     [this, event](const httplib::Request& req, RequestBody& body,
-                                   httplib::Response& res) { Receive(event, req, body, res); },
+                     [this, event](const HttpRequest& req, RequestBody& body,
+                                   HttpResponse& res) { Receive(event, req, body, res); },
                      [this](const std::string& head) { return AdmitHead(head); });
   }
-  router->Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
+  router->Get("/healthz", [](const HttpRequest&, std::string_view, HttpResponse& res) {
     Answer(res, 200, "{\"status\":\"ok\"}");
   });
 }
 
-Status Webhook::CheckSignatureHeaders(const httplib::Request& req, std::string* prefix) const {
-  const std::string date = req.get_header_value("BI-Signature-Date");
-  const std::string signature = req.get_header_value("BI-Signature");
+Status Webhook::CheckSignatureHeaders(const HttpRequest& req, std::string* prefix) const {
+  const std::string date = req.Header("BI-Signature-Date");
+  const std::string signature = req.Header("BI-Signature");
   if (date.empty() || signature.empty()) return Status::Unauthenticated("missing BI-Signature");
   Result<UnixSeconds> signed_at = ParseUtcDatetime(date);
   if (!signed_at.ok()) return Status::Unauthenticated("malformed BI-Signature-Date");
@@ -77,14 +77,14 @@ Status Webhook::CheckSignatureHeaders(const httplib::Request& req, std::string* 
   return Status::Ok();
 }
 
-Status Webhook::CompareSignature(const httplib::Request& req, const std::string& mac) const {
+Status Webhook::CompareSignature(const HttpRequest& req, const std::string& mac) const {
   std::string expected = Base64Encode(mac);
-  if (mac.empty() || !ConstantTimeEquals(expected, req.get_header_value("BI-Signature")))
+  if (mac.empty() || !ConstantTimeEquals(expected, req.Header("BI-Signature")))
     return Status::Unauthenticated("wrong BI-Signature");
   return Status::Ok();
 }
 
-Status Webhook::CheckSignature(const httplib::Request& req, std::string_view body) const {
+Status Webhook::CheckSignature(const HttpRequest& req, std::string_view body) const {
   if (auth_.webhook_secret.empty()) return Status::Ok();
   std::string prefix;
   FREENAHI_RETURN_IF_ERROR(CheckSignatureHeaders(req, &prefix));
@@ -94,7 +94,7 @@ Status Webhook::CheckSignature(const httplib::Request& req, std::string_view bod
   return CompareSignature(req, mac.Finish());
 }
 
-Status Webhook::CheckSignature(const httplib::Request& req, RequestBody& body) const {
+Status Webhook::CheckSignature(const HttpRequest& req, RequestBody& body) const {
   if (auth_.webhook_secret.empty()) return Status::Ok();
   std::string prefix;
   FREENAHI_RETURN_IF_ERROR(CheckSignatureHeaders(req, &prefix));
@@ -134,7 +134,7 @@ HeadVerdict Webhook::AdmitHead(const std::string& head) const {
   return read;
 }
 
-Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelope) const {
+Status Webhook::CheckBearer(const HttpRequest& req, const Envelope& envelope) const {
   std::string presented = BearerToken(req);
   if (presented.empty()) return Status::Unauthenticated("missing Bearer token");
   std::string expected = auth_.user_token;
@@ -155,8 +155,8 @@ Status Webhook::CheckBearer(const httplib::Request& req, const Envelope& envelop
   return Status::Ok();
 }
 
-void Webhook::Receive(WebhookEvent event, const httplib::Request& req, RequestBody& body,
-                      httplib::Response& res) {
+void Webhook::Receive(WebhookEvent event, const HttpRequest& req, RequestBody& body,
+                      HttpResponse& res) {
   const char* name = WebhookEventName(event);
   const std::string from = req.remote_addr;
   Status signed_ok = CheckSignature(req, body);
@@ -182,7 +182,7 @@ void Webhook::Receive(WebhookEvent event, const httplib::Request& req, RequestBo
     bool transient = stored.status().code() == Status::Code::kUnavailable;
     LOG_ERROR("webhook %s id=%s: not stored: %s", name, Id(envelope->webhook_id).c_str(),
               stored.status().message().c_str());
-    if (transient) res.set_header("Retry-After", "60");
+    if (transient) res.AddHeader("Retry-After", "60");
     return Answer(res, transient ? 503 : 500,
                   ErrorBody(transient ? "storage unavailable, retry later" : "internal error"));
   }

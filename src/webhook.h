@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "http.h"
+#include "http_router.h"
 #include "model.h"
 #include "payload.h"
 #include "status.h"
@@ -43,24 +43,24 @@ class Webhook {
   void Register(HttpRouter* router);
 
   // The checks, exposed for tests. Unauthenticated carries a reason safe to log (no secret).
-  Status CheckSignature(const httplib::Request& req, std::string_view body) const;
+  Status CheckSignature(const HttpRequest& req, std::string_view body) const;
   // The same for a body as received: uses the MAC it computed while arriving when that MAC was
   // started with the right prefix, else reads the body again.
-  Status CheckSignature(const httplib::Request& req, RequestBody& body) const;
-  Status CheckBearer(const httplib::Request& req, const Envelope& envelope) const;
+  Status CheckSignature(const HttpRequest& req, RequestBody& body) const;
+  Status CheckBearer(const HttpRequest& req, const Envelope& envelope) const;
   // From the head alone, before the body is read: a webhook without a Bearer token, or with one
   // that is neither the configured token nor any user's stored token, is refused (401). Which
   // user the body is for is known only after the body; CheckBearer then decides for that user.
   HeadVerdict AdmitHead(const std::string& head) const;
 
  private:
-  void Receive(WebhookEvent event, const httplib::Request& req, RequestBody& body,
-               httplib::Response& res);
+  void Receive(WebhookEvent event, const HttpRequest& req, RequestBody& body,
+               HttpResponse& res);
   // Commits the body to the inbox (InsertInbox, or InsertInboxFrom reading the spool).
   Result<bool> StoreBody(const Envelope& envelope, const char* event, RequestBody& body);
   // Unauthenticated with a reason, or Ok with the message prefix the MAC covers before the body.
-  Status CheckSignatureHeaders(const httplib::Request& req, std::string* prefix) const;
-  Status CompareSignature(const httplib::Request& req, const std::string& mac) const;
+  Status CheckSignatureHeaders(const HttpRequest& req, std::string* prefix) const;
+  Status CompareSignature(const HttpRequest& req, const std::string& mac) const;
 
   Store* store_;
   std::function<UnixSeconds()> wall_clock_;

@@ -30,11 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auth.user_token = "fuzz-token";
   auth.webhook_secret = "whsec_fictional_secret_key_0123456789";
   webhook.SetAuth(auth);
-  httplib::Request req;
+  freenahi::HttpRequest req;
   req.method = "POST";
   req.path = "/webhook/connection_synced/";
-  req.headers.emplace("BI-Signature-Date", date);
-  req.headers.emplace("BI-Signature", signature);
+  req.headers.emplace_back("BI-Signature-Date", date);
+  req.headers.emplace_back("BI-Signature", signature);
   (void)webhook.CheckSignature(req, body);
   std::string full_head = "POST /webhook/connection_synced/ HTTP/1.1\r\n" + head +
                           "\r\nAuthorization: Bearer fuzz-token\r\n\r\n";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Request framing (lengths, chunked, gzip, limits) and routing answers (404, 405, JSON errors),
 // fed byte by byte and in one piece: the loop may deliver any split.
-#include "http.h"
+#include "http_router.h"
 
 #include <zlib.h>
 
@@ -127,13 +127,13 @@ std::string Route(HttpRouter& router, const std::string& head, const std::string
 TEST_CASE("http: the router answers 200, 404, 405 and 400 with JSON errors", "[http]") {
   HttpRouter router;
   std::string seen_body;
-  router.Post(R"(/webhook/([a-z_]+)/?)", [&](const httplib::Request& req, std::string_view body,
-                                               httplib::Response& res) {
-    seen_body = std::string(body) + ":" + req.matches[1].str();
-    res.set_content("{}", "application/json");
+  router.Post(R"(/webhook/([a-z_]+)/?)", [&](const HttpRequest& req, std::string_view body,
+                                               HttpResponse& res) {
+    seen_body = std::string(body) + ":" + req.matches[1];
+    res.SetContent("{}", "application/json");
   });
-  router.Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
-    res.set_content("{\"status\":\"ok\"}", "application/json");
+  router.Get("/healthz", [](const HttpRequest&, std::string_view, HttpResponse& res) {
+    res.SetContent("{\"status\":\"ok\"}", "application/json");
   });
   std::string ok = Route(router, "POST /webhook/connection_synced/ HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "B");
   CHECK(ok.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
@@ -267,9 +267,9 @@ TEST_CASE("http: a header line over 8 KiB is served up to max_header_bytes", "[h
   REQUIRE(reader.Feed(req.data(), req.size()) == RequestReader::State::kComplete);
   HttpRouter router;
   std::string seen;
-  router.Get("/healthz", [&](const httplib::Request& r, std::string_view, httplib::Response& res) {
-    seen = r.get_header_value("X-Long");
-    res.set_content("{}", "application/json");
+  router.Get("/healthz", [&](const HttpRequest& r, std::string_view, HttpResponse& res) {
+    seen = r.Header("X-Long");
+    res.SetContent("{}", "application/json");
   });
   CHECK(router.Handle(reader.head(), "", "127.0.0.1", 1).rfind("HTTP/1.1 200", 0) == 0);
   CHECK(seen == long_value);
@@ -357,10 +357,10 @@ TEST_CASE("http: bytes after a refused request or a skipped body are not a next 
 
 TEST_CASE("http: the router keeps the connection open only for a success it was offered", "[http]") {
   HttpRouter router;
-  router.Get("/healthz", [](const httplib::Request&, std::string_view, httplib::Response& res) {
-    res.set_content("{}", "application/json");
+  router.Get("/healthz", [](const HttpRequest&, std::string_view, HttpResponse& res) {
+    res.SetContent("{}", "application/json");
   });
-  router.Get("/boom", [](const httplib::Request&, std::string_view, httplib::Response& res) {
+  router.Get("/boom", [](const HttpRequest&, std::string_view, HttpResponse& res) {
     res.status = 503;
   });
   auto handle = [&](const std::string& head, KeepAlive* keep_alive) {

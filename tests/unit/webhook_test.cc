@@ -94,13 +94,13 @@ struct Fixture {
   HttpRouter router;
 };
 
-httplib::Request SignedRequest(const std::string& path, const std::string& date,
+HttpRequest SignedRequest(const std::string& path, const std::string& date,
                                const std::string& signature) {
-  httplib::Request req;
+  HttpRequest req;
   req.method = "POST";
   req.path = path;
-  req.headers.emplace("BI-Signature-Date", date);
-  req.headers.emplace("BI-Signature", signature);
+  req.headers.emplace_back("BI-Signature-Date", date);
+  req.headers.emplace_back("BI-Signature", signature);
   return req;
 }
 
@@ -114,7 +114,7 @@ std::string Body(int64_t webhook_id, int64_t user_id) {
 TEST_CASE("webhook: the DESIGN 3.3 HMAC vector is accepted at its date", "[webhook]") {
   Fixture f;
   f.SetAuth(kConfigToken, kSecret);
-  httplib::Request req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
+  HttpRequest req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
   Status status = f.webhook->CheckSignature(req, kVectorBody);
   CHECK(status.ok());
   CHECK(status.message() == "");
@@ -126,7 +126,7 @@ TEST_CASE("webhook: the DESIGN 3.3 HMAC vector is accepted at its date", "[webho
 TEST_CASE("webhook: a signature 300 s old passes, 301 s old or ahead is too far", "[webhook]") {
   Fixture f;
   f.SetAuth(kConfigToken, kSecret);
-  httplib::Request req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
+  HttpRequest req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
   f.now = kVectorTime + 300;
   CHECK(f.webhook->CheckSignature(req, kVectorBody).ok());
   for (UnixSeconds now : {kVectorTime + 301, kVectorTime - 301}) {
@@ -164,7 +164,7 @@ TEST_CASE("webhook: one flipped character anywhere breaks the signature", "[webh
 TEST_CASE("webhook: missing or malformed signature headers are rejected", "[webhook]") {
   Fixture f;
   f.SetAuth(kConfigToken, kSecret);
-  httplib::Request bare;
+  HttpRequest bare;
   bare.path = kVectorPath;
   Status missing = f.webhook->CheckSignature(bare, kVectorBody);
   CHECK(missing.message() == "missing BI-Signature");
@@ -267,8 +267,8 @@ TEST_CASE("webhook: no token configured anywhere is 401", "[webhook]") {
   f.SetAuth("", "");
   CHECK(f.PostBearer(kConfigToken, Body(1, 1042)).status == 401);
   CHECK(f.PostBearer("anything", Body(1, 1042)).status == 401);
-  httplib::Request req;
-  req.headers.emplace("Authorization", "Bearer anything");
+  HttpRequest req;
+  req.headers.emplace_back("Authorization", "Bearer anything");
   Envelope envelope;
   envelope.user_id = 1042;
   Status status = f.webhook->CheckBearer(req, envelope);
@@ -431,7 +431,7 @@ TEST_CASE("webhook: a spooled body's signature, from the MAC on arrival or read 
   ScopedTempDir dir;
   Fixture f;
   f.SetAuth(kConfigToken, kSecret);
-  httplib::Request req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
+  HttpRequest req = SignedRequest(kVectorPath, kVectorDate, kVectorSignature);
   const std::string prefix = "POST." + kVectorPath + "." + kVectorDate + ".";
   RequestBody on_arrival = Spooled(dir.path(), kVectorBody, prefix);
   CHECK(f.webhook->CheckSignature(req, on_arrival).ok());
