@@ -47,9 +47,11 @@ start_fake() {
     --sample "${FAKE_SAMPLE:-$SAMPLES/connection_synced_basic.json}" --log "$FAKE_LOG" \
     --port-file "$WORK/fake-$name.port" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" \
     --token "$TOKEN" --lifetime 280 2>> "$WORK/fake-$name.stderr" &
-  FAKE_PIDS="$FAKE_PIDS $!"
+  local pid=$!
+  FAKE_PIDS="$FAKE_PIDS $pid"
   for i in $(polls 100); do
     [ -s "$WORK/fake-$name.port" ] && break
+    kill -0 "$pid" 2>/dev/null || break  # it died: say why at once
     sleep 0.05
   done
   [ -s "$WORK/fake-$name.port" ] || fail "fake Powens did not start: $(cat "$WORK/fake-$name.stderr")"
