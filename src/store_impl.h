@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Private to store*.cc: Store::Impl (the connection, its statement cache, the upsert helpers) and
-// the Sql constant type, shared by store.cc (open, inbox, upserts, queries) and store_stream.cc
-// (streaming apply, retention).
+// the Sql constant type, shared by store.cc (open, upserts, queries), store_inbox.cc and
+// store_stream.cc (streaming apply, retention).
 #ifndef FREENAHI_STORE_IMPL_H_
 #define FREENAHI_STORE_IMPL_H_
 
@@ -19,6 +19,9 @@ struct Sql {
   const char* what;
   const char* text;
 };
+
+// SQLite's LIMIT for a limit of ours: 0 or less means none (a negative LIMIT).
+inline int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
 
 using store_internal::SqliteDb;
 using store_internal::SqliteStmt;
