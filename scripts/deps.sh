@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: MIT
-# Sourced by run.sh and test.sh: the Debian packages freenahi builds and tests with, and
+# Sourced by run.sh, test.sh and the CI scripts: the Debian packages freenahi builds and tests with, and
 # ensure_packages, which installs only what is missing (apt-get; sudo when not root).
 BUILD_PACKAGES="g++ cmake ninja-build libmbedtls-dev libsqlite3-dev rapidjson-dev zlib1g-dev libqrencode-dev xz-utils patch ca-certificates"
 TEST_PACKAGES="catch2 curl openssl sqlite3 procps hledger ledger beancount ofx libfinance-qif-perl python3 tzdata"
 BENCH_PACKAGES="wrk"  # scripts/bench-webhooks.sh (not CI)
+# tests/fuzz: clang alone lacks libFuzzer and the sanitizer runtimes (libclang-rt-NN-dev, only
+# recommended by clang, and ensure_packages installs no recommends).
+FUZZ_PACKAGES="clang libclang-rt-dev"
 
 ensure_packages() {
   missing=""

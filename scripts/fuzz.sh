@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
-ensure_packages clang
+ensure_packages $FUZZ_PACKAGES
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
 exec tests/fuzz/run.sh "$seconds" "$@"

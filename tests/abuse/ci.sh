@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/deps.sh
-ensure_packages $BUILD_PACKAGES $TEST_PACKAGES clang slowhttptest testssl.sh
+ensure_packages $BUILD_PACKAGES $TEST_PACKAGES $FUZZ_PACKAGES slowhttptest testssl.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 start=$(date +%s)
 step() {  # step NAME COMMAND...: runs it, prints its duration and the load

@@ -8,6 +8,8 @@ set -euo pipefail
 seconds=${1:-25}
 [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
+. "$src/scripts/deps.sh"
+ensure_packages $FUZZ_PACKAGES
 build=${FREENAHI_FUZZ_BUILD:-$src/build-fuzz}
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
