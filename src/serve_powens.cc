@@ -202,9 +202,38 @@ void ServePowens::PullEnded(const SubprocessResult& result) {
   std::unique_ptr<Subprocess> finished = std::move(child_);
   loop_->AddTimer(0, [this, holder = std::shared_ptr<Subprocess>(std::move(finished))] {
     (void)holder;  // destroyed here, outside its own callback
+    ForgetTakenStates();  // the child's writes are over
     CheckHealth();
     StartNextPull();
   });
+}
+
+const char* ServePowens::TakeState(const std::string& state) {
+  ForgetTakenStates();
+  const char* const kUnknown = "unknown, expired or already used state";
+  Result<std::optional<std::string>> page =
+      store_->WebviewStatePage(state, static_cast<UnixSeconds>(time(nullptr)));
+  if (!page.ok()) {
+    LOG_ERROR("webview callback: %s", page.status().message().c_str());
+    return "database error";
+  }
+  if (!*page || taken_states_.count(state) > 0) return kUnknown;
+  Result<bool> forgotten = store_->ForgetWebviewState(state);
+  if (forgotten.ok()) return *forgotten ? nullptr : kUnknown;  // false: another process took it
+  // Busy (a pull child is writing): the link is good, and the person who just connected a bank
+  // must not see a refusal. It is used from now on; the database forgets it later.
+  LOG_INFO("webview callback: link used; the database is busy (%s): forgotten later",
+           forgotten.status().message().c_str());
+  taken_states_.insert(state);
+  return nullptr;
+}
+
+void ServePowens::ForgetTakenStates() {
+  for (auto it = taken_states_.begin(); it != taken_states_.end();) {
+    Result<bool> forgotten = store_->ForgetWebviewState(*it);
+    if (!forgotten.ok()) return;  // still busy: next time
+    it = taken_states_.erase(it);
+  }
 }
 
 // The webview's return, accepted once per link `freenahi connect` made (its `state`, within the
@@ -213,16 +242,7 @@ void ServePowens::Callback(const HttpRequest& req, HttpResponse& res) {
   res.AddHeader("Cache-Control", "no-store");
   const std::string state = req.Param("state");
   const char* refused = state.empty() ? "no state" : nullptr;
-  if (refused == nullptr) {
-    Result<std::optional<std::string>> page =
-        store_->TakeWebviewState(state, static_cast<UnixSeconds>(time(nullptr)));
-    if (!page.ok()) {
-      LOG_ERROR("webview callback: %s", page.status().message().c_str());
-      refused = "database error";
-    } else if (!*page) {
-      refused = "unknown, expired or already used state";
-    }
-  }
+  if (refused == nullptr) refused = TakeState(state);
   if (refused != nullptr) {
     LOG_WARN("webview callback refused: %s", refused);  // never the value itself
     res.status = 403;

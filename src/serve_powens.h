@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,12 @@ class ServePowens {
   void PullEnded(const SubprocessResult& result);
   void ScheduleInterval();
   void Callback(const HttpRequest& req, HttpResponse& res);
+  // The callback's single-use check: nullptr when `state` is accepted (and now used), else why
+  // it is refused.
+  const char* TakeState(const std::string& state);
+  // Deletes the states taken while the database was busy (a pull child writing); those that stay
+  // are refused from memory meanwhile.
+  void ForgetTakenStates();
   void FireHook(HookEvent event, const std::string& json);
 
   EventLoop* loop_;
@@ -70,6 +77,7 @@ class ServePowens {
   EventLoop::TimerId interval_timer_ = 0;
   EventLoop::TimerId retry_timer_ = 0;
   bool stopped_ = false;
+  std::set<std::string> taken_states_;  // used, still in the database (it was busy)
 };
 
 }  // namespace freenahi

@@ -135,6 +135,15 @@ Status Store::AddWebviewState(const std::string& state, const std::string& page,
 
 Result<std::optional<std::string>> Store::TakeWebviewState(const std::string& state,
                                                            UnixSeconds now) {
+  STORE_ASSIGN_OR_RETURN(std::optional<std::string> page, WebviewStatePage(state, now));
+  if (!page) return page;
+  STORE_ASSIGN_OR_RETURN(bool forgotten, ForgetWebviewState(state));
+  if (!forgotten) return std::optional<std::string>();  // another process took it: used, then
+  return page;
+}
+
+Result<std::optional<std::string>> Store::WebviewStatePage(const std::string& state,
+                                                           UnixSeconds now) {
   STORE_ASSIGN_OR_RETURN(
       SqliteStmt find,
       Prepare(handle(), "SELECT page FROM webview_states WHERE state = ?1 AND expires_at > ?2",
@@ -142,15 +151,16 @@ Result<std::optional<std::string>> Store::TakeWebviewState(const std::string& st
   find.BindAll(state, now);
   STORE_ASSIGN_OR_RETURN(bool row, find.Step());
   if (!row) return std::optional<std::string>();
-  std::string page = find.Text(0);
+  return std::optional<std::string>(find.Text(0));
+}
+
+Result<bool> Store::ForgetWebviewState(const std::string& state) {
   STORE_ASSIGN_OR_RETURN(SqliteStmt take,
                          Prepare(handle(), "DELETE FROM webview_states WHERE state = ?1",
                                  "use the webview link"));
   take.Bind(1, state);
   FREENAHI_RETURN_IF_ERROR(take.Run());
-  // Another process took it between the two statements: used, then.
-  if (sqlite3_changes(handle()) != 1) return std::optional<std::string>();
-  return std::optional<std::string>(std::move(page));
+  return sqlite3_changes(handle()) == 1;
 }
 
 }  // namespace freenahi

@@ -65,6 +65,22 @@ done
 pass "no state value in the log"
 expect_eq "only the accepted connect pulled" "1" "$(grep -c 'powens: pull.* started' "$WORK/daemon.log")"
 expect_match "the pull's warning is logged" "warn: powens: pull: investments not pulled: .*HTTP 403" "$(grep 'powens: pull: ' "$WORK/daemon.log")"
+# A link used while another process holds the write lock (a pull child applying a page) is
+# still accepted: the person who just connected a bank gets the page, not a refusal; the state is
+# refused from memory until the database can forget it. (The daemon waits 1 s for the lock.)
+BUSY=$(link_state --manage)
+{ echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;"; } | sqlite3 "$DB" &
+holder=$!
+for i in $(polls 40); do
+  sqlite3 -cmd ".timeout 0" "$DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || break
+  sleep 0.05
+done
+sqlite3 -cmd ".timeout 0" "$DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 && fail "the lock was not taken"
+expect_eq "a valid state while the database is locked: accepted" "200" "$(callback "error=access_denied&state=$BUSY")"
+expect_match "logged" "webview callback: link used; the database is busy" "$(cat "$WORK/daemon.log")"
+wait "$holder"
+refused "the same state once the lock is gone (single use)" "error=access_denied&state=$BUSY"
+expect_eq "then the database forgot it" "0" "$(sql "SELECT count(*) FROM webview_states WHERE state = '$BUSY'")"
 stop_daemon TERM
 no_secrets_in "$WORK/outputs.log" "$WORK/daemon.log" "$FAKE_LOG"
 finish
