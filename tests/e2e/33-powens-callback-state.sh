@@ -69,7 +69,7 @@ expect_match "the pull's warning is logged" "warn: powens: pull: investments not
 # still accepted: the person who just connected a bank gets the page, not a refusal; the state is
 # refused from memory until the database can forget it. (The daemon waits 1 s for the lock.)
 BUSY=$(link_state --manage)
-{ echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;"; } | sqlite3 "$DB" &
+{ echo "BEGIN IMMEDIATE;"; sleep 6; echo "COMMIT;"; } | sqlite3 "$DB" &  # 6 s: room for a slow answer
 holder=$!
 for i in $(polls 40); do
   sqlite3 -cmd ".timeout 0" "$DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || break
