@@ -78,16 +78,10 @@ void CopyResponse(const HttpResponse& from, httplib::Response* res) {
   if (!from.body.empty() || !from.content_type.empty()) res->set_content(from.body, from.content_type);
 }
 
-bool NameEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string FirstValue(const std::vector<std::pair<std::string, std::string>>& pairs,
                        std::string_view name, bool any_case) {
   for (const auto& [key, value] : pairs) {
-    if (any_case ? NameEquals(key, name) : key == name) return value;
+    if (any_case ? HeaderNameEquals(key, name) : key == name) return value;
   }
   return {};
 }

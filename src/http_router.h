@@ -25,7 +25,7 @@ struct HttpRequest {
   std::string path;  // without the query string
   std::string remote_addr;
   int remote_port = 0;
-  std::vector<std::pair<std::string, std::string>> headers;  // in the order received
+  std::vector<std::pair<std::string, std::string>> headers;  // by name; same names as received
   std::vector<std::pair<std::string, std::string>> params;   // the query string, decoded
   std::vector<std::string> matches;  // the route pattern's match: [0] the path, then its groups
 

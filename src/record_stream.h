@@ -5,8 +5,11 @@
 #ifndef FREENAHI_RECORD_STREAM_H_
 #define FREENAHI_RECORD_STREAM_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 
 #include "model.h"
 #include "status.h"
@@ -19,6 +22,21 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Copies up to `capacity` next bytes into `buffer`; returns how many, 0 at the end.
   virtual Result<size_t> Read(char* buffer, size_t capacity) = 0;
+};
+
+// A ByteSource over bytes in memory, which must outlive it.
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view data) : data_(data) {}
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, data_.size());
+    std::memcpy(buffer, data_.data(), n);
+    data_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view data_;
 };
 
 // Records pushed as soon as each is complete, in document order. An error stops the producer,

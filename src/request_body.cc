@@ -19,21 +19,6 @@ namespace {
 
 constexpr const char* kStorageUnavailable = "storage unavailable, retry later";
 
-class MemorySource : public ByteSource {
- public:
-  explicit MemorySource(std::string_view data) : data_(data) {}
-  Result<size_t> Read(char* buffer, size_t capacity) override {
-    size_t n = std::min(capacity, data_.size() - offset_);
-    std::copy_n(data_.data() + offset_, n, buffer);
-    offset_ += n;
-    return n;
-  }
-
- private:
-  std::string_view data_;
-  size_t offset_ = 0;
-};
-
 // pread from offset 0 on: the file's own offset (where writes went) is left alone.
 class SpoolSource : public ByteSource {
  public:

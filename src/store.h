@@ -207,13 +207,12 @@ class Store {
                      std::optional<UnixSeconds> consent);
   // The webview links' `state` values (store_health.cc): `freenahi connect` adds one per link,
   // valid until `expires_at` (expired ones are dropped then); serve's callback takes it once.
-  // Take returns the link's page ("connect", "manage", "reconnect") and forgets the value;
-  // nullopt when it is unknown, expired or already used. It is WebviewStatePage (a read, which
-  // another process's write never blocks) then ForgetWebviewState (a write, which may find the
-  // database busy; false when another process took the value first).
+  // Taking one is WebviewStatePage, the link's page ("connect", "manage", "reconnect"; nullopt
+  // when unknown or expired: a read, which another process's write never blocks), then
+  // ForgetWebviewState (a write, which may find the database busy; false when another process
+  // took the value first).
   Status AddWebviewState(const std::string& state, const std::string& page, UnixSeconds now,
                          UnixSeconds expires_at);
-  Result<std::optional<std::string>> TakeWebviewState(const std::string& state, UnixSeconds now);
   Result<std::optional<std::string>> WebviewStatePage(const std::string& state, UnixSeconds now);
   Result<bool> ForgetWebviewState(const std::string& state);
 

@@ -133,15 +133,6 @@ Status Store::AddWebviewState(const std::string& state, const std::string& page,
   return stmt.Run();
 }
 
-Result<std::optional<std::string>> Store::TakeWebviewState(const std::string& state,
-                                                           UnixSeconds now) {
-  STORE_ASSIGN_OR_RETURN(std::optional<std::string> page, WebviewStatePage(state, now));
-  if (!page) return page;
-  STORE_ASSIGN_OR_RETURN(bool forgotten, ForgetWebviewState(state));
-  if (!forgotten) return std::optional<std::string>();  // another process took it: used, then
-  return page;
-}
-
 Result<std::optional<std::string>> Store::WebviewStatePage(const std::string& state,
                                                            UnixSeconds now) {
   STORE_ASSIGN_OR_RETURN(

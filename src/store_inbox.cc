@@ -2,8 +2,6 @@
 // Store's webhook inbox: an item and its body stored in one durable transaction (the body written
 // in chunks through incremental blob I/O, never whole in memory), listed, read back and marked
 // failed; and the users' tokens the webhook checks a Bearer token against.
-#include <algorithm>
-#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -77,7 +75,7 @@ Status WriteBody(sqlite3* db, int64_t inbox_id, int64_t body_bytes, ByteSource* 
   int rc = sqlite3_blob_open(db, "main", "inbox_bodies", "body", inbox_id, 1, &raw);
   std::unique_ptr<sqlite3_blob, int (*)(sqlite3_blob*)> blob(raw, &sqlite3_blob_close);
   if (rc != SQLITE_OK) return SqliteError(db, rc, "open inbox body for writing");
-  std::unique_ptr<char[]> buffer(new char[kChunk]);
+  auto buffer = std::make_unique<char[]>(kChunk);
   int64_t offset = 0;
   while (offset < body_bytes) {
     STORE_ASSIGN_OR_RETURN(size_t n, body->Read(buffer.get(), kChunk));
@@ -93,26 +91,12 @@ Status WriteBody(sqlite3* db, int64_t inbox_id, int64_t body_bytes, ByteSource* 
   return Status::Ok();
 }
 
-class StringViewSource : public ByteSource {
- public:
-  explicit StringViewSource(std::string_view text) : text_(text) {}
-  Result<size_t> Read(char* buffer, size_t capacity) override {
-    size_t n = std::min(capacity, text_.size());
-    std::memcpy(buffer, text_.data(), n);
-    text_.remove_prefix(n);
-    return n;
-  }
-
- private:
-  std::string_view text_;
-};
-
 }  // namespace
 
 Result<bool> Store::InsertInbox(std::optional<int64_t> webhook_id, const std::string& event,
                                 std::optional<int64_t> user_id, std::string_view body,
                                 UnixSeconds received_at) {
-  StringViewSource source(body);
+  MemorySource source(body);
   return InsertInboxFrom(webhook_id, event, user_id, static_cast<int64_t>(body.size()), &source,
                          received_at);
 }

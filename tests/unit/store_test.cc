@@ -701,10 +701,12 @@ TEST_CASE("store: a webview state is taken once, before it expires", "[store]") 
   std::unique_ptr<Store> store = MustOpen(dir.File("f.db"));
   REQUIRE(store->AddWebviewState("aaaa", "connect", kNow, kNow + 3600).ok());
   REQUIRE(store->AddWebviewState("bbbb", "manage", kNow, kNow + 10).ok());
-  CHECK(*store->TakeWebviewState("zzzz", kNow) == std::nullopt);
-  CHECK(*store->TakeWebviewState("bbbb", kNow + 10) == std::nullopt);  // expired at its time
-  CHECK(*store->TakeWebviewState("aaaa", kNow + 5) == std::optional<std::string>("connect"));
-  CHECK(*store->TakeWebviewState("aaaa", kNow + 6) == std::nullopt);  // single use
+  CHECK(*store->WebviewStatePage("zzzz", kNow) == std::nullopt);
+  CHECK(*store->WebviewStatePage("bbbb", kNow + 10) == std::nullopt);  // expired at its time
+  CHECK(*store->WebviewStatePage("aaaa", kNow + 5) == std::optional<std::string>("connect"));
+  CHECK(*store->ForgetWebviewState("aaaa"));
+  CHECK(*store->WebviewStatePage("aaaa", kNow + 6) == std::nullopt);  // single use
+  CHECK(!*store->ForgetWebviewState("aaaa"));  // a second taker finds it gone
   REQUIRE(store->AddWebviewState("cccc", "connect", kNow, kNow + 60).ok());
   CHECK(!store->AddWebviewState("cccc", "connect", kNow, kNow + 60).ok());  // never twice
   // Adding drops what has expired.
