@@ -13,6 +13,9 @@ namespace {
 
 // A step starting with this marker needs SQLite's FTS5; without it the step is skipped.
 #define STORE_REQUIRES_FTS5 "-- requires fts5\n"
+// A step starting with this marker changes the search index: skipped when the database has none
+// (made by a SQLite without FTS5) or this SQLite cannot open it.
+#define STORE_REQUIRES_SEARCH_INDEX "-- requires transactions_fts\n"
 
 // Step N brings user_version from N-1 to N. Append only; never edit a released step.
 // Money: INTEGER minor units; datetimes: INTEGER unix seconds UTC; bank dates: TEXT YYYY-MM-DD.
@@ -263,6 +266,19 @@ CREATE INDEX transactions_by_date ON transactions
 CREATE INDEX transactions_by_id ON transactions
   (id, account_id, date, datetime, value_minor, coming, deleted, type);
 )sql",
+    // v9: the search index keeps which rows hold a token, not where in them (detail = none) nor
+    // each row's token counts (columnsize = 0): the search asks only "every token, as a prefix,
+    // anywhere in the row", never phrases, columns or ranking. At a million rows it holds 8 MB
+    // instead of 63 MB, and a first sync of 10,000 transactions applies ~5 % faster. The triggers
+    // name the table, so they stay; 'rebuild' indexes the rows already there.
+    STORE_REQUIRES_SEARCH_INDEX R"sql(
+DROP TABLE transactions_fts;
+CREATE VIRTUAL TABLE transactions_fts USING fts5(
+  wording, original_wording, simplified_wording, counterparty_label,
+  content = 'transactions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2',
+  detail = none, columnsize = 0);
+INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
+)sql",
 };
 
 bool IsTransient(int rc) {
@@ -402,6 +418,29 @@ bool HasFts5(sqlite3* db) {
   return Exec(db, "DROP TABLE temp.freenahi_fts5_probe", "probe fts5").ok();
 }
 
+namespace {
+
+bool StartsWith(const char* text, const char* prefix) {
+  return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+bool HasSearchIndex(sqlite3* db) {
+  Result<SqliteStmt> stmt = SqliteStmt::Prepare(
+      db, "SELECT 1 FROM sqlite_master WHERE name = 'transactions_fts'", "look for the search index");
+  if (!stmt.ok()) return false;
+  Result<bool> row = stmt->Step();
+  return row.ok() && *row;
+}
+
+// A migration step marked as needing what this database or this SQLite lacks.
+bool SkipsStep(sqlite3* db, const char* sql) {
+  if (StartsWith(sql, STORE_REQUIRES_FTS5)) return !HasFts5(db);
+  if (StartsWith(sql, STORE_REQUIRES_SEARCH_INDEX)) return !HasFts5(db) || !HasSearchIndex(db);
+  return false;
+}
+
+}  // namespace
+
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 Status NewerSchemaError(int version) {
@@ -418,6 +457,13 @@ Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_c
   sqlite3_busy_timeout(db, busy_timeout_ms);
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"));
   if (read_only) return Status::Ok();
+  // 16 KiB pages instead of 4 KiB, on a new file only (and before auto_vacuum, which fixes the
+  // size). The search's totals look up every match in the id index, one read() per page: at a
+  // million rows a quarter of the reads; a first sync's inserts and index builds apply ~12 %
+  // faster. A small webhook writes its ~15 pages whole to the WAL (~240 KB instead of ~60 KB),
+  // which a few syncs a day make no matter on flash. Older files keep 4 KiB pages: changing
+  // them rewrites the whole file.
+  FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 16384", "set the page size"));
   // Only takes effect on a new, empty file, and only before journal_mode writes its first page:
   // freed pages can then be handed back in slices (Store::IncrementalVacuum). Older files are
   // converted once by Store::EnsureIncrementalVacuum.
@@ -463,8 +509,7 @@ Status Migrate(sqlite3* db, int target) {
     if (*version >= target) return Status::Ok();
     std::string step = "migrate schema to version " + std::to_string(*version + 1);
     const char* sql = kMigrations[*version];
-    bool skip = strncmp(sql, STORE_REQUIRES_FTS5, strlen(STORE_REQUIRES_FTS5)) == 0 && !HasFts5(db);
-    if (!skip) FREENAHI_RETURN_IF_ERROR(Exec(db, sql, step));
+    if (!SkipsStep(db, sql)) FREENAHI_RETURN_IF_ERROR(Exec(db, sql, step));
     std::string pragma = "PRAGMA user_version = " + std::to_string(*version + 1);
     FREENAHI_RETURN_IF_ERROR(Exec(db, pragma.c_str(), step));
     FREENAHI_RETURN_IF_ERROR(txn.Commit(step));

@@ -141,6 +141,8 @@ FloorTimes RunFloor(const std::string& bytes, const std::string& path, bool with
   Db db(raw);
   Exec(db.get(), "PRAGMA journal_mode = WAL");
   Exec(db.get(), "PRAGMA synchronous = FULL");
+  // Durable at the WAL's fsync, like freenahi's pipeline, which checkpoints later (as serve does).
+  Exec(db.get(), "PRAGMA wal_autocheckpoint = 0");
   Exec(db.get(), kFloorSchema);
   if (with_indexes) Exec(db.get(), kFloorIndexes);
 
@@ -220,7 +222,9 @@ constexpr UnixSeconds kNow = 1710399732;
 
 std::unique_ptr<Store> FreshStore(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  auto store = Store::Open(path);
+  Store::Options options;
+  options.manual_checkpoint = true;  // as serve opens it: checkpoints after ingesting, off the clock
+  auto store = Store::Open(path, options);
   if (!store.ok()) Die(store.status().message());
   return std::move(*store);
 }

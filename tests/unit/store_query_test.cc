@@ -12,6 +12,7 @@
 
 #include "catch.h"
 #include "store.h"
+#include "store_schema.h"
 #include "test_util.h"
 #include "text_fold.h"
 
@@ -144,6 +145,75 @@ TEST_CASE("store_query: search is the same with FTS5 and with the scan fallback"
     INFO(queries[i]);
     CHECK(Search(*store, queries[i]) == with_index[i]);
   }
+}
+
+// The v8 search index, as a database made before v9 holds it.
+constexpr const char* kV8SearchIndex =
+    "DROP TABLE transactions_fts;"
+    "CREATE VIRTUAL TABLE transactions_fts USING fts5(wording, original_wording, simplified_wording,"
+    "  counterparty_label, content = 'transactions', content_rowid = 'id',"
+    "  tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');"
+    "PRAGMA user_version = 8;";
+
+std::string SearchIndexSql(Store& store) {
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(store.raw_handle(),
+                             "SELECT sql FROM sqlite_master WHERE name = 'transactions_fts'", -1,
+                             &stmt, nullptr) == SQLITE_OK);
+  std::string sql = sqlite3_step(stmt) == SQLITE_ROW
+                        ? reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))
+                        : "";
+  sqlite3_finalize(stmt);
+  return sql;
+}
+
+TEST_CASE("store_query: v9 rebuilds a v8 search index lean, with the same answers", "[store_query]") {
+  ScopedTempDir dir;
+  const std::string path = dir.File("v8.db");
+  const char* queries[] = {"cafe", "creme co", "acme", "oeuvres", "paris 12", "カフェ", "zzz"};
+  std::vector<std::vector<int64_t>> before;
+  {
+    std::unique_ptr<Store> store = Filled(path);
+    REQUIRE(sqlite3_exec(store->raw_handle(), kV8SearchIndex, nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(SearchIndexSql(*store).find("detail") == std::string::npos);
+    for (const char* q : queries) before.push_back(Search(*store, q));
+  }
+  CHECK(before[0] == std::vector<int64_t>{21, 11});
+  Result<std::unique_ptr<Store>> reopened = Store::Open(path);  // migrates to v9
+  REQUIRE(reopened.ok());
+  Store& store = **reopened;
+  CHECK(store.SchemaVersion() == store_internal::LatestSchemaVersion());
+  CHECK(SearchIndexSql(store).find("detail = none, columnsize = 0") != std::string::npos);
+  for (size_t i = 0; i < std::size(queries); ++i) {
+    INFO(queries[i]);
+    CHECK(Search(store, queries[i]) == before[i]);
+  }
+  // The triggers still feed the new index, and FTS5 finds it consistent with the rows.
+  REQUIRE(sqlite3_exec(store.raw_handle(), "UPDATE transactions SET wording = 'THÉ VERT' WHERE id = 11",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(Search(store, "the vert") == std::vector<int64_t>{11});
+  CHECK(sqlite3_exec(store.raw_handle(),
+                     "INSERT INTO transactions_fts (transactions_fts) VALUES ('integrity-check')",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+}
+
+TEST_CASE("store_query: v9 leaves a database without a search index without one", "[store_query]") {
+  ScopedTempDir dir;
+  const std::string path = dir.File("nofts.db");
+  {
+    std::unique_ptr<Store> store = Filled(path);
+    REQUIRE(sqlite3_exec(store->raw_handle(),
+                         "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;"
+                         "DROP TRIGGER transactions_fts_update; DROP TABLE transactions_fts;"
+                         "PRAGMA user_version = 8;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  Result<std::unique_ptr<Store>> reopened = Store::Open(path);
+  REQUIRE(reopened.ok());
+  CHECK((*reopened)->SchemaVersion() == store_internal::LatestSchemaVersion());
+  CHECK_FALSE((*reopened)->HasFullTextSearch());
+  CHECK(Search(**reopened, "cafe") == std::vector<int64_t>{21, 11});  // the scan fallback
 }
 
 TEST_CASE("store_query: the index follows updates and deletions", "[store_query]") {

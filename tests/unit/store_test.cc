@@ -215,6 +215,7 @@ TEST_CASE("store: creates the schema and reopens it unchanged", "[store]") {
   CHECK(Query(path, "PRAGMA user_version") == std::to_string(latest));
   CHECK(Query(path, "SELECT group_concat(sql, ';') FROM sqlite_master") == schema);
   CHECK(Query(path, "PRAGMA journal_mode") == "wal");
+  CHECK(Query(path, "PRAGMA page_size") == "16384");  // a new file only: see Configure
   auto store = MustOpen(path);
   CHECK(store->IntegrityCheck().value() == "ok");
 }
