@@ -102,18 +102,22 @@ inline void SetMinTls12(mbedtls_ssl_config* conf) {
 // The suites offered: forward secrecy (ECDHE) and AEAD only (AES-GCM, ChaCha20-Poly1305), plus
 // TLS 1.3's three where the library speaks it (3.x). Both lines drop entries they do not
 // implement. Never CBC (LUCKY13), CCM-8, Camellia, ARIA or static RSA key exchange.
+// In the server's order of preference (mbedTLS picks the first the client offers): ChaCha20-
+// Poly1305 first. It is the fast one where this runs: a Raspberry Pi up to the 4 and most router
+// SoCs have no AES instructions, and even with AES-NI mbedTLS decrypted an 88 MB webhook faster
+// with it (2.28: 0.98 s to the 200 instead of 1.16 s with AES-256-GCM; 3.6: 0.85 s vs 1.0 s).
 inline const int* AeadCiphersuites() {
   static const int kSuites[] = {
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-      MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
       MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
       MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
 #endif
-      MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
       MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
       MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-      MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
       MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+      MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
       MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
       0,
   };

@@ -20,5 +20,9 @@ for suite in ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384 ECDHE-ECDSA-AES128
              AES128-GCM-SHA256 AES256-SHA; do
   expect_eq "TLS 1.2 $suite refused" "none" "$(negotiated -tls1_2 -cipher "$suite@SECLEVEL=0")"
 done
+# The server's preference, whatever order the client lists them in: ChaCha20-Poly1305 (the fast
+# one on a Pi or a router without AES instructions; src/tls_compat.h).
+expect_eq "TLS 1.2 prefers ChaCha20-Poly1305" ECDHE-ECDSA-CHACHA20-POLY1305 \
+  "$(negotiated -tls1_2 -cipher 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305')"
 expect_eq "TLS 1.1 refused" "none" "$(negotiated -tls1_1 -cipher 'DEFAULT@SECLEVEL=0')"
 finish
