@@ -95,13 +95,23 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
     // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
     // for 30,000 matches) when there is no annotation.
     const bool annotated = HasAnnotations(store);
+    const char* index = SearchIndex(filter);
+    if (!annotated && index == std::string_view("transactions_by_id")) {
+      // Each id FTS5 yields looked up as it comes (a join), rather than first gathered into a
+      // temporary table for an IN: ~5 ms less for 31,000 matches.
+      where.from = "transactions_fts JOIN transactions t INDEXED BY transactions_by_id "
+                   "ON t.id = transactions_fts.rowid";
+      where.Add("transactions_fts MATCH ?");
+      where.values.emplace_back(match);
+      return where;
+    }
     where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?" +
               (annotated ? " UNION " + AnnotationSearchIds(filter.search_tokens.size()) : "") + ")");
     where.values.emplace_back(match);
     if (annotated) {
       for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
     }
-    where.from = std::string("transactions t INDEXED BY ") + SearchIndex(filter);
+    where.from = std::string("transactions t INDEXED BY ") + index;
     return where;
   }
   // Same tokens, same prefix rule, on the folded text: " tok" at a token start.
@@ -205,14 +215,23 @@ void ReadTransaction(const SqliteStmt& stmt, TransactionView* t) {
   t->last_update = stmt.OptInt64(19);
 }
 
-// Where a transaction sorts in the newest-first order: date, datetime (none is oldest), id.
+// Where a transaction sorts in the newest-first order: date, datetime (none is oldest), id. The
+// date as the number YYYYMMDD (the parsers store only "YYYY-MM-DD"): a search compares keys tens
+// of thousands of times, and integers cost less than strings.
 struct NewestKey {
-  std::string date;
+  int64_t date;
   int64_t datetime;
   int64_t id;
 };
+int64_t DateNumber(std::string_view date) {
+  int64_t n = 0;
+  for (char c : date) {
+    if (c >= '0' && c <= '9') n = n * 10 + (c - '0');
+  }
+  return n;
+}
 bool IsNewer(const NewestKey& a, const NewestKey& b) {
-  if (int c = a.date.compare(b.date)) return c > 0;
+  if (a.date != b.date) return a.date > b.date;
   if (a.datetime != b.datetime) return a.datetime > b.datetime;
   return a.id > b.id;
 }
@@ -271,14 +290,14 @@ Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilt
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
-    NewestKey key{stmt.Text(1), stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)};
+    NewestKey key{DateNumber(stmt.TextView(1)), stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)};
     FREENAHI_RETURN_IF_ERROR(totals.Add(stmt.Int64(3), stmt.Int64(4)));
     if (newest.size() == keep) {
       if (!IsNewer(key, newest.front())) continue;
       std::pop_heap(newest.begin(), newest.end(), IsNewer);
-      newest.back() = std::move(key);
+      newest.back() = key;
     } else {
-      newest.push_back(std::move(key));
+      newest.push_back(key);
     }
     std::push_heap(newest.begin(), newest.end(), IsNewer);
   }
