@@ -10,13 +10,9 @@ cd "$(dirname "$0")/.."
 ensure_packages $BUILD_PACKAGES $TEST_PACKAGES
 dir=build flags=""
 if [ "${1:-}" = --sanitize ]; then dir=build-asan flags="-DFREENAHI_SANITIZE=ON"; fi
-# A rebuild after a small change (or of a tree built before) costs seconds with ccache.
-if command -v ccache > /dev/null; then flags="$flags -DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; fi
-# -g1 (line tables: file:line in every backtrace) instead of -g: a third less compiling
-# (hooks.cc: 2.3 s instead of 3.7 s), and CI builds the suite three times.
+# The tests and benchmarks on (run.sh turns them off in the same tree).
 # shellcheck disable=SC2086
-cmake -S . -B "$dir" -G Ninja -DFREENAHI_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" $flags > /dev/null
+configure_build "$dir" -DFREENAHI_BUILD_TESTS=ON -DFREENAHI_BUILD_BENCH=ON $flags
 cmake --build "$dir"
 cd "$dir"
 # Four at a time: the end-to-end tests mostly wait on the daemon (the timed ones run alone).
