@@ -14,7 +14,7 @@
 #               copy of the source, takes Depends from that root's dpkg-shlibdeps and writes
 #               dist/freenahi_V-1+deb13_ARCH.deb: "+deb13" sorts after the bookworm package of
 #               the same revision, as Debian's own +debNN suffixes do.
-#   --no-build  package the binary already built (build-release/freenahi, dist/freenahi-ARCH,
+#   --no-build  package the binary already built (build/freenahi, dist/freenahi-ARCH,
 #               or for trixie build-trixie/freenahi-ARCH)
 #   --root-only trixie: only make (or check) the build root, e.g. while something else compiles
 # Environment: DEB_MAINTAINER (default: the last commit's author), FREENAHI_DEB_REVISION (1).
@@ -43,7 +43,7 @@ esac
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 case "$arch" in
-  amd64) bin=build-release/freenahi strip=strip ;;
+  amd64) bin=build/freenahi strip=strip ;;
   arm64) bin=dist/freenahi-aarch64 strip=: ;;
   armhf) bin=dist/freenahi-armhf strip=: ;;
 esac
@@ -136,9 +136,10 @@ elif [ "$build" = yes ]; then
     amd64)
       . scripts/deps.sh
       ensure_packages $BUILD_PACKAGES
-      cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DFREENAHI_BUILD_TESTS=OFF > /dev/null
-      cmake --build build-release ;;
+      # The tree run.sh and test.sh build (-O2, as Debian builds its packages; the symbols are
+      # stripped below): after either of them, nothing to compile.
+      configure_build build -DFREENAHI_BUILD_TESTS=OFF -DFREENAHI_BUILD_BENCH=OFF
+      cmake --build build --target freenahi ;;
     arm64) scripts/cross-build.sh aarch64 --no-tests ;;
     armhf) scripts/cross-build.sh armhf --no-tests ;;
   esac
