@@ -165,7 +165,7 @@ for N in $SIZES; do
     start_daemon
     sleep 0.3  # let start-up settle before reading idle figures
     IDLE+=("$(status_kib "$DAEMON_PID" VmRSS)")
-        read -r wall curl_ms apply_ms < <(post_and_wait "$PAYLOAD")
+    read -r wall curl_ms apply_ms < <(post_and_wait "$PAYLOAD")
     E2E+=("$wall") CURL+=("$curl_ms") APPLY+=("$apply_ms")
     HWM+=("$(status_kib "$DAEMON_PID" VmHWM)")
     rows=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT count(*) FROM transactions")

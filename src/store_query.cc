@@ -45,10 +45,11 @@ std::string ScaledToE8(const char* column) {
 // account or a date range, scanning that range of its covering index and probing the ids is
 // cheaper than looking up every id (a month of groceries: ~8,000 index entries, not 31,000
 // lookups); with neither, the ids go to the narrow id index.
+constexpr const char* kIdIndex = "transactions_by_id";
 const char* SearchIndex(const TransactionFilter& filter) {
   if (!filter.account_ids.empty()) return "transactions_by_account_date";
   if (filter.since || filter.until) return "transactions_by_date";
-  return "transactions_by_id";
+  return kIdIndex;
 }
 
 }  // namespace
@@ -96,11 +97,11 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
     // for 30,000 matches) when there is no annotation.
     const bool annotated = HasAnnotations(store);
     const char* index = SearchIndex(filter);
-    if (!annotated && index == std::string_view("transactions_by_id")) {
+    if (!annotated && index == kIdIndex) {
       // Each id FTS5 yields looked up as it comes (a join), rather than first gathered into a
       // temporary table for an IN: ~5 ms less for 31,000 matches.
-      where.from = "transactions_fts JOIN transactions t INDEXED BY transactions_by_id "
-                   "ON t.id = transactions_fts.rowid";
+      where.from = std::string("transactions_fts JOIN transactions t INDEXED BY ") + kIdIndex +
+                   " ON t.id = transactions_fts.rowid";
       where.Add("transactions_fts MATCH ?");
       where.values.emplace_back(match);
       return where;
@@ -141,9 +142,7 @@ bool Store::HasFullTextSearch() {
   // The fallback search needs freenahi_fold; registering again just replaces it.
   sqlite3_create_function_v2(db, "freenahi_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                              FoldFunction, nullptr, nullptr, nullptr);
-  // Preparing a read of the index fails when it is missing or this SQLite lacks FTS5.
-  return SqliteStmt::Prepare(db, "SELECT rowid FROM transactions_fts LIMIT 0", "probe the search index")
-      .ok();
+  return store_internal::SearchIndexReadable(db);
 }
 
 Result<std::vector<AccountView>> QueryAccounts(Store& store, bool include_hidden) {

@@ -146,6 +146,8 @@ Result<int> CheckReadOnlyVersion(sqlite3* db);
 
 // True when this SQLite has the FTS5 module (probed with a temporary table).
 bool HasFts5(sqlite3* db);
+// True when transactions_fts can be read: the index exists and this SQLite has FTS5.
+bool SearchIndexReadable(sqlite3* db);
 
 // The schema version this binary writes: the number of migration steps.
 int LatestSchemaVersion();
