@@ -61,7 +61,7 @@ namespace {
 
 using namespace payload_internal;  // NOLINT: this file's own helpers
 
-constexpr unsigned kPayloadFlags = kFullParseFlags | rapidjson::kParseInsituFlag;
+constexpr unsigned kPayloadFlags = kJsonFlags | rapidjson::kParseInsituFlag;
 
 // Every member name the converters below read, at any depth. ParsePayload drops all other
 // members, with their subtrees, before they reach the DOM; a converter reading a name missing

@@ -4,6 +4,8 @@
 #ifndef FREENAHI_PAYLOAD_H_
 #define FREENAHI_PAYLOAD_H_
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +24,12 @@ struct Envelope {
 };
 // InvalidArgument "malformed JSON at offset N: <reason>" when not a JSON object.
 Result<Envelope> ParseEnvelope(std::string_view body);
-// The same from a body read in chunks (memory: one chunk and the longest string), with the same
-// results and error texts. A source error is returned unchanged.
-Result<Envelope> ParseEnvelopeFrom(ByteSource* source);
+// The same from a body read in chunks, with the same results and error texts; memory: one chunk
+// (and the longest string when an id or key that matters is escaped or split between chunks:
+// `open` is then called a second time, for a pass over copied strings). A source error is
+// returned unchanged.
+using OpenByteSource = std::function<std::unique_ptr<ByteSource>()>;
+Result<Envelope> ParseEnvelopeFrom(const OpenByteSource& open);
 
 // Full parse of one event's body. InvalidArgument with a path when the shape is unexpected
 // ("connection.accounts[2].transactions[5].value: not a number"), so the inbox can keep the reason.

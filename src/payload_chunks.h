@@ -172,6 +172,10 @@ class ChunkStream {
   void Put(Ch) {}
   void Flush() {}
   size_t PutEnd(Ch*) { return 0; }
+  // RapidJSON skips spaces between every two tokens: without this, through a copy of the stream.
+  RAPIDJSON_FORCEINLINE void SkipSpaces() {
+    for (Ch c = Peek(); c == ' ' || c == '\n' || c == '\r' || c == '\t'; c = Peek()) ++cur_;
+  }
 
  private:
   Ch Refill() {
@@ -195,5 +199,9 @@ template <>
 struct rapidjson::StreamTraits<freenahi::payload_internal::ChunkStream> {
   enum { copyOptimization = 1 };
 };
+template <>
+inline void rapidjson::SkipWhitespace(freenahi::payload_internal::ChunkStream& is) {
+  is.SkipSpaces();
+}
 
 #endif  // FREENAHI_PAYLOAD_CHUNKS_H_

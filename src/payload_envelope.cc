@@ -46,6 +46,66 @@ class ViewStream {
   size_t put_count_ = 0;
 };
 
+// ViewStream's trick over a body read in chunks (ChunkReader): a string or number reaches the
+// handler as a pointer into the current chunk. One that began in an earlier chunk points at
+// bytes the reader has since overwritten: ChunkViewState::split then says so, and the handler,
+// if that string matters, asks for the rerun over copied strings. With 64 KiB chunks that is
+// rare; a body read a byte at a time (the tests) takes the rerun every time. The reader copies
+// the stream at every string, number and run of spaces: what the copies share lives in the state.
+struct ChunkViewState {
+  ChunkReader* reader;
+  const char* begin = nullptr;  // the current chunk
+  size_t put_base = 0;          // the chunk a string's PutBegin saw
+  bool split = false;           // the last string or number began in an earlier chunk
+};
+
+class ChunkViewStream {
+ public:
+  using Ch = char;
+  explicit ChunkViewStream(ChunkViewState* state) : state_(state) {}
+  RAPIDJSON_FORCEINLINE Ch Peek() { return RAPIDJSON_LIKELY(cur_ != end_) ? *cur_ : Refill(); }
+  RAPIDJSON_FORCEINLINE Ch Take() {
+    Ch c = Peek();
+    if (c != '\0') ++cur_;  // ChunkReader ends the text at a NUL: '\0' is the end
+    return c;
+  }
+  size_t Tell() const { return chunk_base_ + static_cast<size_t>(cur_ - state_->begin); }
+  // A string: called where it starts. A number: called on a copy still at its start, after the
+  // number was read, so its chunk may already have been replaced.
+  Ch* PutBegin() {
+    state_->put_base = chunk_base_;
+    state_->split = state_->reader->base() != chunk_base_;
+    return const_cast<Ch*>(cur_);  // handed to the handler as const char*, never written
+  }
+  void Put(Ch) {}
+  void Flush() {}
+  // RapidJSON skips spaces between every two tokens: without this, through a copy of the stream.
+  RAPIDJSON_FORCEINLINE void SkipSpaces() {
+    for (Ch c = Peek(); c == ' ' || c == '\n' || c == '\r' || c == '\t'; c = Peek()) ++cur_;
+  }
+  // The raw length (+1 for the NUL the reader counts): the unescaped one unless the string holds
+  // an escape, which the handler looks for anyway. A split string's length means nothing.
+  size_t PutEnd(Ch* head) {
+    if (chunk_base_ != state_->put_base) state_->split = true;
+    return state_->split ? 1 : static_cast<size_t>(cur_ - head);
+  }
+
+ private:
+  __attribute__((noinline)) Ch Refill() {
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    bool more = state_->reader->Next(&begin, &end);
+    state_->begin = cur_ = begin;
+    end_ = end;
+    chunk_base_ = state_->reader->base();
+    return more ? *cur_ : '\0';
+  }
+  ChunkViewState* state_;
+  const Ch* cur_ = nullptr;
+  const Ch* end_ = nullptr;
+  size_t chunk_base_ = 0;  // the reader's base() when this copy loaded its chunk
+};
+
 }  // namespace
 }  // namespace freenahi
 
@@ -55,6 +115,14 @@ template <>
 struct rapidjson::StreamTraits<freenahi::ViewStream> {
   enum { copyOptimization = 1 };
 };
+template <>
+struct rapidjson::StreamTraits<freenahi::ChunkViewStream> {
+  enum { copyOptimization = 1 };
+};
+template <>
+inline void rapidjson::SkipWhitespace(freenahi::ChunkViewStream& is) {
+  is.SkipSpaces();
+}
 
 namespace freenahi {
 namespace {
@@ -65,9 +133,10 @@ bool Is(const char* s, SizeType n, std::string_view key) {
 
 class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EnvelopeHandler> {
  public:
-  // raw: strings arrive as JSON text (ViewStream). One that matters and holds an escape stops the
-  // pass with needs_unescaped(), for a rerun over unescaped strings (rare: Powens sends none).
-  explicit EnvelopeHandler(bool raw) : raw_(raw) {}
+  // raw: strings arrive as JSON text (ViewStream, ChunkViewStream). One that matters and holds an
+  // escape, or was split between chunks (*split, when given), stops the pass with
+  // needs_unescaped(), for a rerun over unescaped strings (rare: Powens sends no escapes).
+  explicit EnvelopeHandler(bool raw, const bool* split = nullptr) : raw_(raw), split_(split) {}
 
   bool StartObject() { return Open(true); }
   bool StartArray() { return Open(false); }
@@ -75,7 +144,7 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
   bool EndArray(SizeType) { return Close(); }
   bool Key(const char* s, SizeType n, bool) {
     if (depth_ > 2) return true;
-    if (raw_ && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
+    if (raw_ && (Split() || std::memchr(s, '\\', n) != nullptr)) return NeedUnescaped();
     if (depth_ == 1) {
       top_ = Is(s, n, "id_webhook_data") ? kWebhookId
              : Is(s, n, "id_user")       ? kIdUser
@@ -87,8 +156,8 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
     }
     return true;
   }
-  bool String(const char* s, SizeType n, bool) { return Scalar(s, n, raw_); }
-  bool RawNumber(const char* s, SizeType n, bool) { return Scalar(s, n, false); }
+  bool String(const char* s, SizeType n, bool) { return Scalar(s, n, /*may_escape=*/raw_); }
+  bool RawNumber(const char* s, SizeType n, bool) { return Scalar(s, n, /*may_escape=*/false); }
   bool Default() { return true; }  // null, booleans: nothing to keep
 
   bool needs_unescaped() const { return needs_unescaped_; }
@@ -113,6 +182,7 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
     --depth_;
     return true;
   }
+  bool Split() const { return split_ != nullptr && *split_; }
   bool NeedUnescaped() {
     needs_unescaped_ = true;
     return false;  // stops the reader
@@ -131,13 +201,14 @@ class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, E
   bool Scalar(const char* s, SizeType n, bool may_escape) {
     std::optional<int64_t>* out = Target();
     if (out == nullptr) return true;
-    if (may_escape && std::memchr(s, '\\', n) != nullptr) return NeedUnescaped();
+    if (Split() || (may_escape && std::memchr(s, '\\', n) != nullptr)) return NeedUnescaped();
     Result<int64_t> r = ParseInteger(std::string_view(s, n));
     if (r.ok()) *out = *r;
     return true;
   }
 
   const bool raw_;
+  const bool* split_;
   bool needs_unescaped_ = false;
   size_t depth_ = 0;  // open objects and arrays
   bool root_is_object_ = false, second_is_object_ = false;
@@ -152,12 +223,12 @@ Result<Envelope> ParseEnvelope(std::string_view body) {
   rapidjson::Reader reader;
   EnvelopeHandler raw(/*raw=*/true);
   ViewStream view(body);
-  rapidjson::ParseResult ok = reader.Parse<kEnvelopeFlags | rapidjson::kParseInsituFlag>(view, raw);
+  rapidjson::ParseResult ok = reader.Parse<kJsonFlags | rapidjson::kParseInsituFlag>(view, raw);
   EnvelopeHandler unescaped(/*raw=*/false);
   EnvelopeHandler* handler = &raw;
   if (raw.needs_unescaped()) {  // an id or a key that matters is escaped: read it the slow way
     rapidjson::MemoryStream stream(body.data(), body.size());
-    ok = reader.Parse<kEnvelopeFlags>(stream, unescaped);
+    ok = reader.Parse<kJsonFlags>(stream, unescaped);
     handler = &unescaped;
   }
   if (!ok) return Malformed(ok);
@@ -165,19 +236,40 @@ Result<Envelope> ParseEnvelope(std::string_view body) {
   return handler->envelope();
 }
 
-Result<Envelope> ParseEnvelopeFrom(ByteSource* source) {
-  ChunkReader chunks(source);  // finds what CheckJsonText would, chunk by chunk
-  ChunkStream stream(&chunks);
-  EnvelopeHandler handler(/*raw=*/false);
+namespace {
+
+// One pass of ParseEnvelopeFrom, with its stream (raw: ChunkViewStream) and handler.
+template <unsigned kFlags, typename Stream>
+Result<Envelope> ParseChunks(ChunkReader* chunks, Stream* stream, EnvelopeHandler* handler) {
   rapidjson::Reader reader;
-  rapidjson::ParseResult ok = reader.Parse<kEnvelopeFlags>(stream, handler);
-  if (!ok && chunks.error().ok() && !chunks.text_error_offset()) chunks.DrainForTextError();
-  if (!chunks.error().ok()) return chunks.error();
+  rapidjson::ParseResult ok = reader.Parse<kFlags>(*stream, *handler);
+  if (handler->needs_unescaped()) return Envelope{};  // the caller reruns
+  if (!ok && chunks->error().ok() && !chunks->text_error_offset()) chunks->DrainForTextError();
+  if (!chunks->error().ok()) return chunks->error();
   // As in ParseEnvelope, bad text is reported before any syntax error it caused.
-  if (chunks.text_error_offset()) return Malformed(*chunks.text_error_offset(), chunks.text_error_reason());
+  if (chunks->text_error_offset()) return Malformed(*chunks->text_error_offset(), chunks->text_error_reason());
   if (!ok) return Malformed(ok);
-  if (!handler.root_is_object()) return Malformed(chunks.first_non_space().value_or(0), "not a JSON object");
-  return handler.envelope();
+  if (!handler->root_is_object()) return Malformed(chunks->first_non_space().value_or(0), "not a JSON object");
+  return handler->envelope();
+}
+
+}  // namespace
+
+Result<Envelope> ParseEnvelopeFrom(const OpenByteSource& open) {
+  {
+    std::unique_ptr<ByteSource> source = open();
+    ChunkReader chunks(source.get());  // finds what CheckJsonText would, chunk by chunk
+    ChunkViewState state{&chunks};
+    ChunkViewStream stream(&state);
+    EnvelopeHandler raw(/*raw=*/true, &state.split);
+    Result<Envelope> e = ParseChunks<kJsonFlags | rapidjson::kParseInsituFlag>(&chunks, &stream, &raw);
+    if (!raw.needs_unescaped()) return e;
+  }
+  std::unique_ptr<ByteSource> source = open();
+  ChunkReader chunks(source.get());
+  ChunkStream stream(&chunks);
+  EnvelopeHandler unescaped(/*raw=*/false);
+  return ParseChunks<kJsonFlags>(&chunks, &stream, &unescaped);
 }
 
 }  // namespace freenahi

@@ -18,13 +18,13 @@
 namespace freenahi {
 namespace payload_internal {
 
-// Iterative: a deeply nested body cannot exhaust the stack. Numbers stay text. The envelope does
-// not validate UTF-8 itself: CheckJsonText (json_text.h) did, once, before any parse.
-constexpr unsigned kEnvelopeFlags =
+// Iterative: a deeply nested body cannot exhaust the stack. Numbers stay text. RapidJSON does not
+// validate UTF-8 (kParseValidateEncodingFlag, a per-character check that took ~5 % of a first
+// sync's apply): every parse's input is checked first, by CheckJsonText (json_text.h) for a body
+// in memory or by ChunkReader (payload_chunks.h), which ends a streamed body's text at its first
+// invalid byte, so the parser never reads one.
+constexpr unsigned kJsonFlags =
     rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
-// The full parse validates UTF-8 (the envelope does not), so bad text fails the inbox item and
-// never reaches the store.
-constexpr unsigned kFullParseFlags = kEnvelopeFlags | rapidjson::kParseValidateEncodingFlag;
 
 // InvalidArgument "malformed JSON at offset N: <reason>".
 Status Malformed(size_t offset, const std::string& reason);

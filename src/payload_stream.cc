@@ -443,7 +443,7 @@ Result<Payload> StreamPayload(WebhookEvent event, ByteSource* source, RecordSink
   ChunkStream stream(&chunks);
   auto handler = std::make_unique<StreamHandler>(event, sink);
   rapidjson::Reader reader;
-  rapidjson::ParseResult parsed = reader.Parse<kFullParseFlags>(stream, *handler);
+  rapidjson::ParseResult parsed = reader.Parse<kJsonFlags>(stream, *handler);
   if (!chunks.error().ok()) return chunks.error();
   if (!handler->sink_error().ok()) return handler->sink_error();
   if (parsed.IsError() && !chunks.text_error_offset()) chunks.DrainForTextError();

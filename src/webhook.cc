@@ -165,7 +165,8 @@ void Webhook::Receive(WebhookEvent event, const HttpRequest& req, RequestBody& b
     return Answer(res, 401, ErrorBody("unauthenticated"));
   }
   Result<Envelope> envelope =
-      body.spooled() ? ParseEnvelopeFrom(body.Reader().get()) : ParseEnvelope(body.memory());
+      body.spooled() ? ParseEnvelopeFrom([&body] { return body.Reader(); })
+                      : ParseEnvelope(body.memory());
   if (!envelope.ok()) {
     LOG_WARN("webhook %s from %s: %llu bytes: %s", name, from.c_str(),
              static_cast<unsigned long long>(body.size()),

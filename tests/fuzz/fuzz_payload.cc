@@ -74,8 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   freenahi::Result<freenahi::Envelope> envelope = freenahi::ParseEnvelope(body);
   if (!text.ok() && envelope.ok()) __builtin_trap();  // the envelope must apply the text check
 
-  SplitSource envelope_source(body, seed);
-  freenahi::Result<freenahi::Envelope> chunked = freenahi::ParseEnvelopeFrom(&envelope_source);
+  freenahi::Result<freenahi::Envelope> chunked = freenahi::ParseEnvelopeFrom(
+      [&body, seed] { return std::make_unique<SplitSource>(body, seed); });
   if (chunked.ok() != envelope.ok()) __builtin_trap();
   if (envelope.ok() && (chunked->webhook_id != envelope->webhook_id ||
                         chunked->user_id != envelope->user_id))

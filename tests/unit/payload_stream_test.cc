@@ -329,13 +329,20 @@ TEST_CASE("payload_stream: ParseEnvelopeFrom gives what ParseEnvelope gives", "[
     INFO(body.substr(0, 200));
     const std::string expected = DescribeEnvelope(ParseEnvelope(body));
     for (size_t step : {size_t{1}, size_t{3}, size_t{4096}, size_t{1} << 20}) {
-      StringSource source(body, step);
-      CHECK(DescribeEnvelope(ParseEnvelopeFrom(&source)) == expected);
+      int opened = 0;
+      auto open = [&body, step, &opened]() -> std::unique_ptr<ByteSource> {
+        ++opened;
+        return std::make_unique<StringSource>(body, step);
+      };
+      CHECK(DescribeEnvelope(ParseEnvelopeFrom(open)) == expected);
+      // Ids as pointers into the chunk: in one chunk, one pass; a byte at a time, every split.
+      if (&body == &bodies[0] && step == 1) CHECK(opened == 2);
+      if (&body == &bodies[0] && step == size_t{1} << 20) CHECK(opened == 1);
     }
   }
   CHECK(DescribeEnvelope(ParseEnvelope(bodies[1])) == "OK 5 7");  // not vacuous
-  BrokenSource broken;
-  CHECK(ParseEnvelopeFrom(&broken).status().message() == "read inbox body: disk I/O error");
+  auto broken = [] { return std::make_unique<BrokenSource>(); };
+  CHECK(ParseEnvelopeFrom(broken).status().message() == "read inbox body: disk I/O error");
 }
 
 }  // namespace
