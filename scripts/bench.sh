@@ -113,19 +113,24 @@ close_log() {
 }
 
 # post_and_wait FILE: POST over TLS, then wait until the daemon logs the item applied; prints
-# "wall_ms curl_ms daemon_apply_ms". The daemon writes "inbox N: applied in X ms" right after the
-# apply's commit. One `tail -F` of the log (opened by start_daemon, read line by line here, no
-# process per check) sees it at once; polling the database with sqlite3 spawns every few ms, as
-# this script did before, took a core from the daemon on a 2-core machine (a 10k apply logged
-# 320 ms instead of ~160 ms). curl streams the file (-T; without a trailing slash, which would
-# make curl append the file's name), as Powens streams its body: --data-binary @FILE first reads
-# the whole file into curl's memory, ~50 ms at 10k before even connecting.
+# "post_ms curl_ms daemon_apply_ms wall_ms". post_ms runs from curl's own clock (its connect) to
+# the log line: time_total plus the wait after curl exits. wall_ms also holds the start of a fresh
+# curl process (~35 ms here: loading OpenSSL and reading the CA file, before it connects), which
+# a sender that keeps running, as Powens's does, never pays. The daemon writes "inbox N: applied
+# in X ms" right after the apply's commit. One `tail -F` of the log (opened by start_daemon, read
+# line by line here, no process per check) sees it at once; polling the database with sqlite3
+# spawns every few ms, as this script did before, took a core from the daemon on a 2-core machine
+# (a 10k apply logged 320 ms instead of ~160 ms). curl streams the file (-T; without a trailing
+# slash, which would make curl append the file's name), as Powens streams its body:
+# --data-binary @FILE first reads the whole file into curl's memory, ~50 ms at 10k before even
+# connecting.
 post_and_wait() {
-  local file=$1 start code line end applied_ms=""
+  local file=$1 start code line exited end applied_ms=""
   start=$(now_ms)
   code=$(curl -sS --max-time 120 --cacert "$WORK/e2e/freenahi-cert.pem" -o "$WORK/response" -w '%{http_code} %{time_total}' \
     -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
     -X POST -T "$file" "https://localhost:$PORT/webhook/connection_synced") || die "curl failed"
+  exited=$(now_ms)
   [ "${code%% *}" = 200 ] || die "webhook answered ${code%% *}: $(cat "$WORK/response")"
   while IFS= read -r -t 600 -u "$LOG_FD" line; do  # bounded: 600 s without a log line
     case $line in
@@ -135,7 +140,9 @@ post_and_wait() {
   done
   end=$(now_ms)
   [ -n "$applied_ms" ] || die "not applied within the bounded wait"
-  echo "$((end - start)) $(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }') $applied_ms"
+  local curl_ms
+  curl_ms=$(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }')
+  echo "$((curl_ms + end - exited)) $curl_ms $applied_ms $((end - start))"
 }
 
 SUMMARY="$WORK/summary.txt"
@@ -159,33 +166,34 @@ for N in $SIZES; do
 
   echo "-- end to end over TLS, $RUNS runs (fresh database each)"
   mkdir -p "$WORK/e2e"
-  E2E=() CURL=() APPLY=() RESEND=() UPDATE=() IDLE=() HWM=() AFTER=()
+  E2E=() WALL=() CURL=() APPLY=() RESEND=() UPDATE=() IDLE=() HWM=() AFTER=()
   for run in $(seq 1 "$RUNS"); do
     rm -f "$WORK/e2e/freenahi.db" "$WORK/e2e/freenahi.db-wal" "$WORK/e2e/freenahi.db-shm"
     start_daemon
     sleep 0.3  # let start-up settle before reading idle figures
     IDLE+=("$(status_kib "$DAEMON_PID" VmRSS)")
-    read -r wall curl_ms apply_ms < <(post_and_wait "$PAYLOAD")
-    E2E+=("$wall") CURL+=("$curl_ms") APPLY+=("$apply_ms")
+    read -r post curl_ms apply_ms wall < <(post_and_wait "$PAYLOAD")
+    E2E+=("$post") WALL+=("$wall") CURL+=("$curl_ms") APPLY+=("$apply_ms")
     HWM+=("$(status_kib "$DAEMON_PID" VmHWM)")
     rows=$(sqlite3 -batch -noheader "$WORK/e2e/freenahi.db" "SELECT count(*) FROM transactions")
     [ "$rows" = "$N" ] || die "expected $N transactions, found $rows"
-    read -r wall _ _ < <(post_and_wait "$WORK/resend-$N.json")
-    RESEND+=("$wall")
-    read -r wall _ _ < <(post_and_wait "$WORK/update-$N.json")
-    UPDATE+=("$wall")
+    read -r post _ _ _ < <(post_and_wait "$WORK/resend-$N.json")
+    RESEND+=("$post")
+    read -r post _ _ _ < <(post_and_wait "$WORK/update-$N.json")
+    UPDATE+=("$post")
     sleep 0.3
     AFTER+=("$(status_kib "$DAEMON_PID" VmRSS)")
     stop_daemon
-    echo "   run $run: post->applied ${E2E[-1]} ms (curl ${CURL[-1]} ms, daemon apply ${APPLY[-1]} ms)," \
+    echo "   run $run: post->applied ${E2E[-1]} ms (curl ${CURL[-1]} ms, daemon apply ${APPLY[-1]} ms;" \
+      "${WALL[-1]} ms with curl's start)," \
       "re-sent ${RESEND[-1]} ms, update ${UPDATE[-1]} ms, idle ${IDLE[-1]} KiB, VmHWM ${HWM[-1]} KiB"
   done
   e2e=$(median "${E2E[@]}")
   idle=$(median "${IDLE[@]}")
   hwm=$(max "${HWM[@]}")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
     "$N" "$(mib $((BYTES / 1024)))" "$FLOOR_MS" "$(field first_apply_ms)" "$(field duplicate_apply_ms)" \
-    "$(median "${CURL[@]}")" "$(median "${APPLY[@]}")" "$e2e" "$(per_s "$N" "$e2e")" "$(ratio "$e2e" "$FLOOR_MS")" \
+    "$(median "${CURL[@]}")" "$(median "${APPLY[@]}")" "$e2e" "$(median "${WALL[@]}")" "$(per_s "$N" "$e2e")" "$(ratio "$e2e" "$FLOOR_MS")" \
     "$(mib "$(field pipeline_peak_growth_kib)")" "$(mib $((hwm - idle)))" >> "$SUMMARY"
   printf '| %s | re-sent: %s ms, update: %s ms (first: %s ms) | idle %s MiB, after %s MiB |\n' "$N" \
     "$(median "${RESEND[@]}")" "$(median "${UPDATE[@]}")" "$e2e" "$(mib "$idle")" "$(mib "$(median "${AFTER[@]}")")" >> "$SUMMARY.2"
@@ -193,8 +201,8 @@ done
 
 echo
 echo "== summary ($(uname -m), $(nproc) CPUs, medians; the floor is measured in the same run)"
-echo "| tx | body MiB | floor ms | in-process apply ms | in-process re-apply (duplicates) ms | curl (TLS + inbox commit) ms | daemon apply ms | POST->applied ms | tx/s | ratio to floor | in-process peak growth MiB | daemon VmHWM - idle MiB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| tx | body MiB | floor ms | in-process apply ms | in-process re-apply (duplicates) ms | curl (TLS + inbox commit) ms | daemon apply ms | POST->applied ms | same, with a fresh curl's start ms | tx/s | ratio to floor | in-process peak growth MiB | daemon VmHWM - idle MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$SUMMARY"
 echo
 echo "| tx | end to end, other bodies | daemon RSS |"
