@@ -4,7 +4,11 @@
 # for SECONDS (default 25) on a corpus seeded from the Powens samples. Any crash, leak, sanitizer
 # report or broken property fails the run; the input is kept in build-fuzz/crashes/ (turn it into
 # a regression test). Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]   (scripts/fuzz.sh: longer)
+# FREENAHI_FUZZ_CMAKE_ARGS: more CMake arguments for the tree (tests/abuse/ci.sh builds the whole
+# suite in it too); --build-only, alone: configure and build everything, run nothing.
 set -euo pipefail
+build_only=0
+if [ "${1:-}" = --build-only ]; then build_only=1; shift; fi
 seconds=${1:-25}
 [ $# -gt 0 ] && shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,8 +17,13 @@ ensure_packages $FUZZ_PACKAGES
 build=${FREENAHI_FUZZ_BUILD:-$src/build-fuzz}
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+# shellcheck disable=SC2086  # FREENAHI_FUZZ_CMAKE_ARGS: words
 CC=clang CXX=clang++ cmake -S "$src" -B "$build" -G Ninja -DFREENAHI_FUZZ=ON -DFREENAHI_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" > /dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" ${FREENAHI_FUZZ_CMAKE_ARGS:-} > /dev/null
+if [ "$build_only" = 1 ]; then
+  cmake --build "$build"
+  exit 0
+fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in "$src"/tests/fuzz/fuzz_*.cc; do targets+=("$(basename "$f" .cc)"); done
@@ -56,17 +65,29 @@ done
 
 mkdir -p "$build/crashes"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
+# One libFuzzer process is one core: the targets run side by side, as many as there are cores
+# (FREENAHI_FUZZ_JOBS), each writing its own log; the results are printed in order afterwards.
+fuzz_target() {  # fuzz_target T: exit status 0 when T ran SECONDS without a finding
+  "$build/$1" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=65536 \
+    -artifact_prefix="$build/crashes/$1-" -print_final_stats=1 "$build/corpus/$1" > "$build/$1.log" 2>&1
+}
+jobs_max=${FREENAHI_FUZZ_JOBS:-$(nproc)}
+for t in "${targets[@]}"; do
+  mkdir -p "$build/corpus/$t"
+  rm -f "$build/$t.status"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  echo "== $t: ${seconds}s"
+  (fuzz_target "$t"; echo $? > "$build/$t.status") &
+done
+wait
 status=0
 for t in "${targets[@]}"; do
-  echo "== $t: ${seconds}s"
-  mkdir -p "$build/corpus/$t"
-  if ! "$build/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=65536 \
-      -artifact_prefix="$build/crashes/$t-" -print_final_stats=1 "$build/corpus/$t" \
-      > "$build/$t.log" 2>&1; then
+  if [ "$(cat "$build/$t.status" 2> /dev/null)" != 0 ]; then
     echo "FAIL: $t found a crash (input in $build/crashes/; add it as a regression test):" >&2
     grep -E 'ERROR|SUMMARY|Test unit written' "$build/$t.log" | head -20 >&2
     status=1
   else
+    printf '%s: ' "$t"
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$build/$t.log" | tr '\n' ' '
     echo
   fi
