@@ -158,10 +158,10 @@ class ChunkStream {
  public:
   using Ch = char;
   explicit ChunkStream(ChunkReader* reader) : reader_(reader) {}
-  Ch Peek() { return cur_ != end_ ? *cur_ : Refill(); }
-  Ch Take() {
+  RAPIDJSON_FORCEINLINE Ch Peek() { return RAPIDJSON_LIKELY(cur_ != end_) ? *cur_ : Refill(); }
+  RAPIDJSON_FORCEINLINE Ch Take() {
     Ch c = Peek();
-    if (cur_ != end_) ++cur_;
+    if (c != '\0') ++cur_;  // ChunkReader ends the text at a NUL: '\0' is the end
     return c;
   }
   size_t Tell() const {
@@ -178,13 +178,22 @@ class ChunkStream {
   }
 
  private:
+  // The next chunk, returned by value: the stream's address never escapes, so the reader's
+  // local copies of it can live in registers (a member call here kept them in memory).
+  struct Chunk {
+    const Ch* begin;
+    const Ch* end;
+  };
+  __attribute__((noinline)) static Chunk NextChunk(ChunkReader* reader) {
+    Chunk c{nullptr, nullptr};
+    if (!reader->Next(&c.begin, &c.end)) c = Chunk{nullptr, nullptr};
+    return c;
+  }
   Ch Refill() {
-    if (!reader_->Next(&begin_, &end_)) {
-      begin_ = cur_ = end_ = nullptr;
-      return '\0';
-    }
-    cur_ = begin_;
-    return *cur_;
+    Chunk c = NextChunk(reader_);
+    begin_ = cur_ = c.begin;
+    end_ = c.end;
+    return cur_ != nullptr ? *cur_ : '\0';
   }
   ChunkReader* reader_;
   const Ch* begin_ = nullptr;

@@ -91,14 +91,26 @@ class ChunkViewStream {
   }
 
  private:
-  __attribute__((noinline)) Ch Refill() {
-    const char* begin = nullptr;
-    const char* end = nullptr;
-    bool more = state_->reader->Next(&begin, &end);
-    state_->begin = cur_ = begin;
-    end_ = end;
-    chunk_base_ = state_->reader->base();
-    return more ? *cur_ : '\0';
+  // The next chunk, returned by value: the stream's address never escapes, so the reader's
+  // local copies of it can live in registers (a member call here kept them in memory: ~2x).
+  struct Chunk {
+    const Ch* begin;
+    const Ch* end;
+    size_t base;
+  };
+  __attribute__((noinline)) static Chunk NextChunk(ChunkViewState* state) {
+    Chunk c{nullptr, nullptr, 0};
+    if (!state->reader->Next(&c.begin, &c.end)) c.end = c.begin;  // '\0' from now on
+    state->begin = c.begin;
+    c.base = state->reader->base();
+    return c;
+  }
+  Ch Refill() {
+    Chunk c = NextChunk(state_);
+    cur_ = c.begin;
+    end_ = c.end;
+    chunk_base_ = c.base;
+    return cur_ != end_ ? *cur_ : '\0';
   }
   ChunkViewState* state_;
   const Ch* cur_ = nullptr;
