@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // RequestBody: memory, then a spool file; readers over either. Writes are plain write(2) calls on
-// a local file (fine on the event loop: each is one received chunk).
+// a local file (fine on the event loop: each is a few received chunks).
 #include "request_body.h"
 
 #include <errno.h>
@@ -19,13 +19,15 @@ namespace {
 
 constexpr const char* kStorageUnavailable = "storage unavailable, retry later";
 
-// pread from offset 0 on: the file's own offset (where writes went) is left alone.
+// The spool file, pread from offset 0 on (the file's own offset, where writes went, is left
+// alone), then the tail not yet written out.
 class SpoolSource : public ByteSource {
  public:
-  SpoolSource(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  SpoolSource(int fd, uint64_t file_bytes, std::string_view tail)
+      : fd_(fd), file_bytes_(file_bytes), tail_(tail) {}
   Result<size_t> Read(char* buffer, size_t capacity) override {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, size_ - offset_));
-    if (want == 0) return size_t{0};
+    if (offset_ >= file_bytes_) return tail_.Read(buffer, capacity);
+    size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, file_bytes_ - offset_));
     for (;;) {
       ssize_t n = pread(fd_, buffer, want, static_cast<off_t>(offset_));
       if (n < 0 && errno == EINTR) continue;
@@ -38,8 +40,9 @@ class SpoolSource : public ByteSource {
 
  private:
   int fd_;
-  uint64_t size_;
+  uint64_t file_bytes_;
   uint64_t offset_ = 0;
+  MemorySource tail_;
 };
 
 }  // namespace
@@ -86,7 +89,10 @@ bool RequestBody::Consume(const char* data, size_t size, FramingError* error) {
     }
     if (!Spill(error)) return false;
   }
-  Status written = WriteAll(data, size);
+  tail_.append(data, size);
+  if (tail_.size() < kSpoolWriteBytes) return true;
+  Status written = WriteAll(tail_.data(), tail_.size());
+  tail_.clear();
   if (written.ok()) return true;
   LOG_ERROR("webhook body not stored: %s", written.message().c_str());
   *error = {503, kStorageUnavailable};
@@ -123,12 +129,13 @@ Status RequestBody::WriteAll(const char* data, size_t size) {
 }
 
 std::unique_ptr<ByteSource> RequestBody::Reader() const {
-  if (file_.valid()) return std::make_unique<SpoolSource>(file_.get(), size_);
+  if (file_.valid()) return std::make_unique<SpoolSource>(file_.get(), size_ - tail_.size(), tail_);
   return std::make_unique<MemorySource>(memory_);
 }
 
 void RequestBody::Clear() {
   std::string().swap(memory_);
+  std::string().swap(tail_);
   file_.Reset();
   size_ = 0;
   mac_.reset();

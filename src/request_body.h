@@ -55,10 +55,15 @@ class RequestBody : public BodyConsumer {
   bool Spill(FramingError* error);  // opens the spool file and moves memory_ into it
   Status WriteAll(const char* data, size_t size);
 
+  // A spooled body is written in pieces of this size, not one write(2) per received chunk (a TLS
+  // record: 16 KiB): an 88 MiB body took 5,500 writes, ~50 ms of system calls here.
+  static constexpr size_t kSpoolWriteBytes = 256 * 1024;
+
   std::string spool_dir_;
   size_t memory_limit_ = SIZE_MAX;
   std::string memory_;
   UniqueFd file_;
+  std::string tail_;  // spooled bytes not written yet (under kSpoolWriteBytes); readers see them
   uint64_t size_ = 0;
   std::unique_ptr<HmacSha256Stream> mac_;
   std::string mac_prefix_;
