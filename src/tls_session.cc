@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "socket_io.h"
@@ -30,7 +32,7 @@ TlsSession::~TlsSession() {
 }
 
 bool TlsSession::HasBufferedInput() const {
-  return mbedtls_ssl_get_bytes_avail(ssl_.get()) > 0 ||
+  return input_used_ < input_size_ || mbedtls_ssl_get_bytes_avail(ssl_.get()) > 0 ||
          mbedtls_ssl_check_pending(ssl_.get()) != 0;
 }
 
@@ -46,10 +48,28 @@ int TlsSession::BioSend(void* self, const unsigned char* data, size_t size) {
 
 int TlsSession::BioRecv(void* self, unsigned char* buffer, size_t capacity) {
   auto* session = static_cast<TlsSession*>(self);
-  ssize_t n = RecvNow(session->fd_.get(), buffer, capacity);
-  if (n >= 0) return static_cast<int>(n);  // 0: orderly TCP close, mbedTLS says CONN_EOF
+  if (session->input_used_ == session->input_size_) {
+    int filled = session->FillInput();
+    if (filled <= 0) return filled;
+  }
+  size_t n = std::min(capacity, session->input_size_ - session->input_used_);
+  std::memcpy(buffer, session->input_.get() + session->input_used_, n);
+  session->input_used_ += n;
+  return static_cast<int>(n);
+}
+
+int TlsSession::FillInput() {
+  if (!input_) input_ = std::make_unique<unsigned char[]>(kInputBytes);
+  input_used_ = input_size_ = 0;
+  ssize_t n = RecvNow(fd_.get(), input_.get(), kInputBytes);
+  if (n > 0) {
+    input_size_ = static_cast<size_t>(n);
+    return static_cast<int>(n);
+  }
+  input_.reset();  // drained: a connection that waits holds no buffer
+  if (n == 0) return 0;  // orderly TCP close, mbedTLS says CONN_EOF
   if (WouldBlock(errno)) return MBEDTLS_ERR_SSL_WANT_READ;
-  session->socket_errno_ = errno;
+  socket_errno_ = errno;
   return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
