@@ -92,7 +92,7 @@ class ChunkViewStream {
 
  private:
   // The next chunk, returned by value: the stream's address never escapes, so the reader's
-  // local copies of it can live in registers (a member call here kept them in memory: ~2x).
+  // local copies of it can live in registers (a member call here kept them in memory).
   struct Chunk {
     const Ch* begin;
     const Ch* end;
