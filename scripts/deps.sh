@@ -41,3 +41,12 @@ configure_build() {
   cmake -S . -B "$build_dir" -G Ninja -DFREENAHI_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" $launcher "$@" > /dev/null
 }
+
+# export_strict_ubsan SOURCE_DIR: a UBSan finding stops the process (UBSan only prints by
+# default), so that it fails its test or fuzz run; RapidJSON's own null-pointer arithmetic
+# (tests/fuzz/ubsan.supp) is not ours. For tests/fuzz/run.sh, tests/abuse/ci.sh and
+# scripts/test.sh --sanitize.
+export_strict_ubsan() {
+  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$1/tests/fuzz/ubsan.supp"
+  export UBSAN_OPTIONS
+}

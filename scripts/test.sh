@@ -11,10 +11,7 @@ ensure_packages $BUILD_PACKAGES $TEST_PACKAGES
 dir=build flags=""
 if [ "${1:-}" = --sanitize ]; then
   dir=build-asan flags="-DFREENAHI_SANITIZE=ON"
-  # A UBSan finding fails its test (UBSan only prints by default); RapidJSON's own null-pointer
-  # arithmetic is suppressed, as when fuzzing.
-  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp"
-  export UBSAN_OPTIONS
+  export_strict_ubsan "$PWD"  # a UBSan finding fails its test, as in CI
 fi
 # The tests and benchmarks on (run.sh turns them off in the same tree).
 # shellcheck disable=SC2086

@@ -46,43 +46,30 @@ class ViewStream {
   size_t put_count_ = 0;
 };
 
-// ViewStream's trick over a body read in chunks (ChunkReader): a string or number reaches the
-// handler as a pointer into the current chunk. One that began in an earlier chunk points at
-// bytes the reader has since overwritten: ChunkViewState::split then says so, and the handler,
-// if that string matters, asks for the rerun over copied strings. With 64 KiB chunks that is
-// rare; a body read a byte at a time (the tests) takes the rerun every time. The reader copies
-// the stream at every string, number and run of spaces: what the copies share lives in the state.
+// ViewStream's trick over a body read in chunks (a ChunkStream that is parsed in situ): a string
+// or number reaches the handler as a pointer into the current chunk. One that began in an
+// earlier chunk points at bytes the reader has since overwritten: ChunkViewState::split then
+// says so, and the handler, if that string matters, asks for the rerun over copied strings. With
+// 64 KiB chunks that is rare; a body read a byte at a time (the tests) takes the rerun every
+// time. The reader copies the stream at every string and number: what the copies share lives in
+// the state.
 struct ChunkViewState {
-  ChunkReader* reader;
-  const char* begin = nullptr;  // the current chunk
-  size_t put_base = 0;          // the chunk a string's PutBegin saw
-  bool split = false;           // the last string or number began in an earlier chunk
+  size_t put_base = 0;  // the chunk a string's PutBegin saw
+  bool split = false;   // the last string or number began in an earlier chunk
 };
 
-class ChunkViewStream {
+class ChunkViewStream : public BasicChunkStream</*kRemembersChunk=*/true> {
  public:
-  using Ch = char;
-  explicit ChunkViewStream(ChunkViewState* state) : state_(state) {}
-  RAPIDJSON_FORCEINLINE Ch Peek() { return RAPIDJSON_LIKELY(cur_ != end_) ? *cur_ : Refill(); }
-  RAPIDJSON_FORCEINLINE Ch Take() {
-    Ch c = Peek();
-    if (c != '\0') ++cur_;  // ChunkReader ends the text at a NUL: '\0' is the end
-    return c;
-  }
-  size_t Tell() const { return chunk_base_ + static_cast<size_t>(cur_ - state_->begin); }
+  ChunkViewStream(ChunkReader* reader, ChunkViewState* state)
+      : BasicChunkStream(reader), state_(state) {}
   // A string: called where it starts. A number: called on a copy still at its start, after the
   // number was read, so its chunk may already have been replaced.
   Ch* PutBegin() {
     state_->put_base = chunk_base_;
-    state_->split = state_->reader->base() != chunk_base_;
+    state_->split = reader_->base() != chunk_base_;
     return const_cast<Ch*>(cur_);  // handed to the handler as const char*, never written
   }
   void Put(Ch) {}
-  void Flush() {}
-  // RapidJSON skips spaces between every two tokens: without this, through a copy of the stream.
-  RAPIDJSON_FORCEINLINE void SkipSpaces() {
-    for (Ch c = Peek(); c == ' ' || c == '\n' || c == '\r' || c == '\t'; c = Peek()) ++cur_;
-  }
   // The raw length (+1 for the NUL the reader counts): the unescaped one unless the string holds
   // an escape, which the handler looks for anyway. A split string's length means nothing.
   size_t PutEnd(Ch* head) {
@@ -91,31 +78,7 @@ class ChunkViewStream {
   }
 
  private:
-  // The next chunk, returned by value: the stream's address never escapes, so the reader's
-  // local copies of it can live in registers (a member call here kept them in memory).
-  struct Chunk {
-    const Ch* begin;
-    const Ch* end;
-    size_t base;
-  };
-  __attribute__((noinline)) static Chunk NextChunk(ChunkViewState* state) {
-    Chunk c{nullptr, nullptr, 0};
-    if (!state->reader->Next(&c.begin, &c.end)) c.end = c.begin;  // '\0' from now on
-    state->begin = c.begin;
-    c.base = state->reader->base();
-    return c;
-  }
-  Ch Refill() {
-    Chunk c = NextChunk(state_);
-    cur_ = c.begin;
-    end_ = c.end;
-    chunk_base_ = c.base;
-    return cur_ != end_ ? *cur_ : '\0';
-  }
   ChunkViewState* state_;
-  const Ch* cur_ = nullptr;
-  const Ch* end_ = nullptr;
-  size_t chunk_base_ = 0;  // the reader's base() when this copy loaded its chunk
 };
 
 }  // namespace
@@ -133,7 +96,7 @@ struct rapidjson::StreamTraits<freenahi::ChunkViewStream> {
 };
 template <>
 inline void rapidjson::SkipWhitespace(freenahi::ChunkViewStream& is) {
-  is.SkipSpaces();
+  is.SkipSpaces();  // ChunkStream's specialization (payload_chunks.h) is for that type only
 }
 
 namespace freenahi {
@@ -271,8 +234,8 @@ Result<Envelope> ParseEnvelopeFrom(const OpenByteSource& open) {
   {
     std::unique_ptr<ByteSource> source = open();
     ChunkReader chunks(source.get());  // finds what CheckJsonText would, chunk by chunk
-    ChunkViewState state{&chunks};
-    ChunkViewStream stream(&state);
+    ChunkViewState state;
+    ChunkViewStream stream(&chunks, &state);
     EnvelopeHandler raw(/*raw=*/true, &state.split);
     Result<Envelope> e = ParseChunks<kJsonFlags | rapidjson::kParseInsituFlag>(&chunks, &stream, &raw);
     if (!raw.needs_unescaped()) return e;

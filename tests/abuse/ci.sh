@@ -39,9 +39,9 @@ fi
 # fuzzing).
 sanitized_suite() (
   tests/fuzz/run.sh --build-only
-  supp=$PWD/tests/fuzz/ubsan.supp
+  export_strict_ubsan "$PWD"
   cd "${FREENAHI_FUZZ_BUILD:-build-fuzz}"
-  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp" ctest --output-on-failure -j4
+  ctest --output-on-failure -j4
 )
 if [ "${FREENAHI_CI_SANITIZE:-1}" != 0 ]; then
   step "sanitizers: the whole suite under ASan + UBSan (clang, build-fuzz)" sanitized_suite

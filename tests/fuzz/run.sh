@@ -64,7 +64,7 @@ for dir in "$src"/tests/fuzz/seeds/*/; do
 done
 
 mkdir -p "$build/crashes"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
+export_strict_ubsan "$src"
 # One libFuzzer process is one core: the targets run side by side, as many as there are cores
 # (FREENAHI_FUZZ_JOBS), each writing its own log; the results are printed in order afterwards.
 fuzz_target() {  # fuzz_target T: exit status 0 when T ran SECONDS without a finding
