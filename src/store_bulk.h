@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A first sync's indexing: when an apply starts on an empty transactions table, the table's
-// secondary indexes and FTS5 triggers are set aside and built once before the commit.
+// secondary indexes and triggers (FTS5, transaction_keys) are set aside and built once before
+// the commit.
 #ifndef FREENAHI_STORE_BULK_H_
 #define FREENAHI_STORE_BULK_H_
 
@@ -25,8 +26,8 @@ class FirstSyncIndexing {
   // In a write transaction: when transactions has no row, drops its indexes and triggers (their
   // SQL kept). Otherwise nothing.
   Status Begin(sqlite3* db, const std::string& what);
-  // Creates the indexes again, indexes every row for search, then the triggers. No-op when
-  // Begin dropped nothing.
+  // Creates the indexes again, indexes every row for search and fills transaction_keys, then
+  // the triggers. No-op when Begin dropped nothing.
   Status Finish(const std::string& what);
   bool active() const { return !dropped_.empty(); }
 
@@ -37,6 +38,7 @@ class FirstSyncIndexing {
   sqlite3* db_ = nullptr;
   std::vector<Dropped> dropped_;
   bool has_search_index_ = false;
+  bool has_transaction_keys_ = false;
 };
 
 }  // namespace store_internal

@@ -41,15 +41,28 @@ std::string ScaledToE8(const char* column) {
   return sql + " ELSE 1 END)";
 }
 
-// The index a search walks: the planner would look each FTS5 id up in the wide rows. With an
-// account or a date range, scanning that range of its covering index and probing the ids is
-// cheaper than looking up every id (a month of groceries: ~8,000 index entries, not 31,000
-// lookups); with neither, the ids go to the narrow id index.
-constexpr const char* kIdIndex = "transactions_by_id";
-const char* SearchIndex(const TransactionFilter& filter) {
-  if (!filter.account_ids.empty()) return "transactions_by_account_date";
-  if (filter.since || filter.until) return "transactions_by_date";
-  return kIdIndex;
+// Where a search finds what it reads of each match. FTS5 yields ids; the planner would look
+// each one up in the wide rows (~300 bytes of wordings). With an account or a date range,
+// scanning that range of its covering index and probing the ids is cheaper (a month of
+// groceries: ~8,000 index entries, not 31,000 lookups). With neither, a caller that reads only
+// keys looks the ids up in transaction_keys (~19 bytes a row, v10); one that reads whole rows,
+// or filters on the type (not a key), in the rows.
+enum class SearchSource { kAccountIndex, kDateIndex, kKeys, kRows };
+SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
+  if (!filter.account_ids.empty()) return SearchSource::kAccountIndex;
+  if (filter.since || filter.until) return SearchSource::kDateIndex;
+  return reads == Reads::kKeys && !filter.type ? SearchSource::kKeys : SearchSource::kRows;
+}
+
+// "transactions t" (or transaction_keys named "t"), with the index the planner would not pick.
+std::string SearchTable(SearchSource source) {
+  switch (source) {
+    case SearchSource::kAccountIndex: return "transactions t INDEXED BY transactions_by_account_date";
+    case SearchSource::kDateIndex: return "transactions t INDEXED BY transactions_by_date";
+    case SearchSource::kKeys: return "transaction_keys t";
+    case SearchSource::kRows: break;
+  }
+  return "transactions t";
 }
 
 }  // namespace
@@ -67,7 +80,12 @@ void SqlWhere::Bind(SqliteStmt* stmt, int first) const {
   }
 }
 
-SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
+std::string SqlWhere::DateText() const {
+  if (!date_is_number) return date;
+  return "printf('%04d-%02d-%02d', " + date + " / 10000, " + date + " / 100 % 100, " + date + " % 100)";
+}
+
+SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads) {
   SqlWhere where;
   if (!filter.account_ids.empty()) {
     std::string list;
@@ -96,12 +114,12 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
     // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
     // for 30,000 matches) when there is no annotation.
     const bool annotated = HasAnnotations(store);
-    const char* index = SearchIndex(filter);
-    if (!annotated && index == kIdIndex) {
+    const SearchSource source = SearchSourceFor(filter, reads);
+    if (source == SearchSource::kKeys) where.date = "t.day", where.date_is_number = true;
+    if (!annotated && (source == SearchSource::kKeys || source == SearchSource::kRows)) {
       // Each id FTS5 yields looked up as it comes (a join), rather than first gathered into a
       // temporary table for an IN: ~5 ms less for 31,000 matches.
-      where.from = std::string("transactions_fts JOIN transactions t INDEXED BY ") + kIdIndex +
-                   " ON t.id = transactions_fts.rowid";
+      where.from = "transactions_fts JOIN " + SearchTable(source) + " ON t.id = transactions_fts.rowid";
       where.Add("transactions_fts MATCH ?");
       where.values.emplace_back(match);
       return where;
@@ -112,7 +130,7 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter) {
     if (annotated) {
       for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
     }
-    where.from = std::string("transactions t INDEXED BY ") + index;
+    where.from = SearchTable(source);
     return where;
   }
   // Same tokens, same prefix rule, on the folded text: " tok" at a token start.
@@ -215,8 +233,8 @@ void ReadTransaction(const SqliteStmt& stmt, TransactionView* t) {
 }
 
 // Where a transaction sorts in the newest-first order: date, datetime (none is oldest), id. The
-// date as the number YYYYMMDD (the parsers store only "YYYY-MM-DD"): a search compares keys tens
-// of thousands of times, and integers cost less than strings.
+// date as the number YYYYMMDD, as transaction_keys.day holds it (the parsers store only
+// "YYYY-MM-DD"): a search compares keys tens of thousands of times, integers cost less.
 struct NewestKey {
   int64_t date;
   int64_t datetime;
@@ -229,18 +247,47 @@ int64_t DateNumber(std::string_view date) {
   }
   return n;
 }
-bool IsNewer(const NewestKey& a, const NewestKey& b) {
-  if (a.date != b.date) return a.date > b.date;
-  if (a.datetime != b.datetime) return a.datetime > b.datetime;
-  return a.id > b.id;
-}
+struct NewerFirst {
+  bool operator()(const NewestKey& a, const NewestKey& b) const {
+    if (a.date != b.date) return a.date > b.date;
+    if (a.datetime != b.datetime) return a.datetime > b.datetime;
+    return a.id > b.id;
+  }
+};
+
+// The `keep` newest of the keys added, in one pass: keys are appended, and when twice `keep` are
+// held the older half is dropped (nth_element), so a key costs O(1) amortised; a heap costs
+// log(keep) comparisons each, and search matches come in id order, mostly newer than the last.
+class NewestKeys {
+ public:
+  explicit NewestKeys(size_t keep) : keep_(keep) {}
+  void Add(const NewestKey& key) {
+    if (keys_.size() == 2 * keep_) Trim();
+    keys_.push_back(key);
+  }
+  // The kept keys, newest first.
+  std::vector<NewestKey> Sorted() {
+    Trim();
+    std::sort(keys_.begin(), keys_.end(), NewerFirst());
+    return std::move(keys_);
+  }
+
+ private:
+  void Trim() {
+    if (keys_.size() <= keep_) return;
+    std::nth_element(keys_.begin(), keys_.begin() + keep_, keys_.end(), NewerFirst());
+    keys_.resize(keep_);
+  }
+  size_t keep_;
+  std::vector<NewestKey> keys_;
+};
 
 }  // namespace
 
 Status ForEachTransaction(Store& store, const TransactionFilter& filter, TransactionOrder order,
                           int64_t limit, int64_t offset,
                           const std::function<Status(const TransactionView&)>& row) {
-  SqlWhere where = BuildWhere(store, filter);
+  SqlWhere where = BuildWhere(store, filter, Reads::kRows);
   std::string sql = kTransactionColumns + where.from + kTransactionJoins + where.text +
                     (order == TransactionOrder::kNewestFirst
                          ? " ORDER BY t.date DESC, t.datetime DESC, t.id DESC"
@@ -277,39 +324,32 @@ Status ForEachTransactionIn(Store& store, const std::vector<int64_t>& ids,
 
 Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilter& filter,
                                              int64_t limit, int64_t offset) {
-  SqlWhere where = BuildWhere(store, filter);
-  // Only index columns: on a range or a search this never reads a whole row.
-  std::string sql = "SELECT t.id, t.date, t.datetime, t.account_id, t.value_minor FROM " + where.from +
+  SqlWhere where = BuildWhere(store, filter, Reads::kKeys);
+  // Only keys: on a range or a search this never reads a whole row.
+  std::string sql = "SELECT t.id, " + where.date + ", t.datetime, t.account_id, t.value_minor FROM " + where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "page transactions"));
   where.Bind(&stmt, 1);
   const size_t keep = static_cast<size_t>(std::max<int64_t>(limit, 1) + std::max<int64_t>(offset, 0));
-  std::vector<NewestKey> newest;  // a heap whose top is the oldest kept
+  NewestKeys newest(keep);
   AccountTotals totals;
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
-    NewestKey key{DateNumber(stmt.TextView(1)), stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)};
     FREENAHI_RETURN_IF_ERROR(totals.Add(stmt.Int64(3), stmt.Int64(4)));
-    if (newest.size() == keep) {
-      if (!IsNewer(key, newest.front())) continue;
-      std::pop_heap(newest.begin(), newest.end(), IsNewer);
-      newest.back() = key;
-    } else {
-      newest.push_back(key);
-    }
-    std::push_heap(newest.begin(), newest.end(), IsNewer);
+    const int64_t date = where.date_is_number ? stmt.Int64(1) : DateNumber(stmt.TextView(1));
+    newest.Add(NewestKey{date, stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)});
   }
-  std::sort_heap(newest.begin(), newest.end(), IsNewer);  // newest first
+  const std::vector<NewestKey> kept = newest.Sorted();
   TransactionPage page;
-  for (size_t i = static_cast<size_t>(std::max<int64_t>(offset, 0)); i < newest.size(); ++i)
-    page.ids.push_back(newest[i].id);
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(offset, 0)); i < kept.size(); ++i)
+    page.ids.push_back(kept[i].id);
   STORE_ASSIGN_OR_RETURN(page.totals, totals.PerCurrency(store));
   return page;
 }
 
 Result<std::vector<CurrencySum>> SumTransactions(Store& store, const TransactionFilter& filter) {
-  SqlWhere where = BuildWhere(store, filter);
+  SqlWhere where = BuildWhere(store, filter, Reads::kKeys);
   std::string sql = "SELECT t.account_id, t.value_minor FROM " + where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "sum transactions"));

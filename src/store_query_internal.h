@@ -21,14 +21,21 @@ struct SqlWhere {
   std::string text;
   std::vector<std::variant<int64_t, std::string>> values;
   // "transactions t", with the index the filter is best served by when the planner would not
-  // pick it (a search: FTS5's ids looked up in the narrow id index, not in the wide rows).
+  // pick it; for a search that reads only keys, transaction_keys named "t".
   std::string from = "transactions t";
   bool reads_account = false;  // the conditions read "a" (the amount bounds scale by precision)
+  // The transaction's date: "t.date" ('YYYY-MM-DD'), or in transaction_keys the integer YYYYMMDD.
+  std::string date = "t.date";
+  bool date_is_number = false;
+  std::string DateText() const;  // the date as 'YYYY-MM-DD' either way
   void Add(const std::string& condition);
   void Bind(store_internal::SqliteStmt* stmt, int first) const;
 };
+// What a caller reads of each match: only keys (id, account_id, date, datetime, value_minor,
+// coming, deleted: what totals, pages and summaries need), or any column of the row.
+enum class Reads { kKeys, kRows };
 // Transactions are "t", their account "a" (joined by the caller when reads_account, or always).
-SqlWhere BuildWhere(Store& store, const TransactionFilter& filter);
+SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads);
 
 Result<store_internal::SqliteStmt> Prepare(Store& store, const std::string& sql, const char* what);
 

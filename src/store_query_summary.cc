@@ -16,16 +16,18 @@ using namespace store_query_internal;  // NOLINT: this module's own helpers
 
 namespace {
 
-// The groupings of `summary`: name and the SQL key over transactions "t". Add a row to add one.
+// The groupings of `summary`: name and the SQL key around a transaction's 'YYYY-MM-DD' date
+// (key_before DATE key_after). Add a row to add one.
 struct Grouping {
   SummaryGroup group;
   const char* name;
-  const char* key_sql;
+  const char* key_before;
+  const char* key_after;
 };
 constexpr Grouping kGroupings[] = {
-    {SummaryGroup::kWeek, "week", "date(t.date, 'weekday 0', '-6 days')"},  // its Monday
-    {SummaryGroup::kMonth, "month", "substr(t.date, 1, 7)"},
-    {SummaryGroup::kYear, "year", "substr(t.date, 1, 4)"},
+    {SummaryGroup::kWeek, "week", "date(", ", 'weekday 0', '-6 days')"},  // its Monday
+    {SummaryGroup::kMonth, "month", "substr(", ", 1, 7)"},
+    {SummaryGroup::kYear, "year", "substr(", ", 1, 4)"},
 };
 
 const Grouping& GroupingOf(SummaryGroup group) {
@@ -84,10 +86,11 @@ Result<std::vector<BalanceView>> QueryBalances(Store& store, const std::string& 
 
 Result<std::vector<SummaryRow>> QuerySummary(Store& store, const TransactionFilter& filter,
                                              SummaryGroup group) {
-  SqlWhere where = BuildWhere(store, filter);
-  // Index columns only, summed here per group and account: SQLite would sort every row for its
-  // GROUP BY (100,000 rows a year), and a join per row only to learn the account's currency.
-  std::string sql = std::string("SELECT ") + GroupingOf(group).key_sql +
+  SqlWhere where = BuildWhere(store, filter, Reads::kKeys);
+  // Keys only, summed here per group and account: SQLite would sort every row for its GROUP BY
+  // (100,000 rows a year), and a join per row only to learn the account's currency.
+  const Grouping& grouping = GroupingOf(group);
+  std::string sql = std::string("SELECT ") + grouping.key_before + where.DateText() + grouping.key_after +
                     ", t.account_id, t.value_minor FROM " + where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "summarise transactions"));
@@ -135,14 +138,12 @@ Result<std::vector<SummaryRow>> QuerySummary(Store& store, const TransactionFilt
 
 Result<std::vector<TopRow>> QueryTopSpending(Store& store, const TransactionFilter& filter,
                                              int limit) {
-  TransactionFilter spending = filter;
-  SqlWhere where = BuildWhere(store, spending);
+  SqlWhere where = BuildWhere(store, filter, Reads::kRows);
   where.Add("t.value_minor < 0");
   std::string sql =
       "SELECT coalesce(nullif(t.counterparty_label, ''), nullif(t.simplified_wording, ''), "
       "t.wording) AS label, a.currency, a.currency_precision, sum(t.value_minor) AS total, "
-      "count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id" +
-      where.text +
+      "count(*) FROM " + where.from + " JOIN accounts a ON a.id = t.account_id" + where.text +
       " GROUP BY label, a.currency, a.currency_precision ORDER BY total, label LIMIT ?";
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "rank spending"));
   where.Bind(&stmt, 1);

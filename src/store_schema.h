@@ -135,8 +135,8 @@ class WriteTxn {
 
 Result<int> UserVersion(sqlite3* db);
 
-// Per-connection settings: extended result codes, busy timeout, foreign keys, and for writers
-// journal_mode=WAL with synchronous=FULL.
+// Per-connection settings: extended result codes, busy timeout, foreign keys; for readers a
+// 512 KiB page cache; for writers journal_mode=WAL with synchronous=FULL.
 // `manual_checkpoint`: no automatic WAL checkpoint inside commits; the owner calls
 // Store::Checkpoint when idle.
 Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_checkpoint);
@@ -149,8 +149,13 @@ bool HasFts5(sqlite3* db);
 // True when transactions_fts can be read: the index exists and this SQLite has FTS5.
 bool SearchIndexReadable(sqlite3* db);
 
-// The schema version this binary writes: the number of migration steps.
+// The schema version this binary writes: the number of migration steps (store_migrations.cc).
 int LatestSchemaVersion();
+// Runs the step that brings user_version from `from_version` to `from_version + 1` (not the
+// pragma), or nothing when the step needs FTS5 or a search index this SQLite or file lacks.
+Status ApplyMigrationStep(sqlite3* db, int from_version, const std::string& what);
+// "INSERT INTO transaction_keys ... SELECT ... FROM transactions": every row's search keys.
+extern const char* const kFillTransactionKeys;
 
 Status NewerSchemaError(int version);  // "schema version N is newer than this freenahi knows..."
 // Applies the forward migrations from the current user_version up to `target` (≤ latest), each in

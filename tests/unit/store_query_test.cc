@@ -147,7 +147,15 @@ TEST_CASE("store_query: search is the same with FTS5 and with the scan fallback"
   }
 }
 
-// The v8 search index, as a database made before v9 holds it.
+// A v10 database taken back to v9: the search keys in the id index, no transaction_keys.
+constexpr const char* kBackToV9 =
+    "DROP TRIGGER transaction_keys_insert; DROP TRIGGER transaction_keys_delete;"
+    "DROP TRIGGER transaction_keys_update; DROP TABLE transaction_keys;"
+    "CREATE INDEX transactions_by_id ON transactions"
+    "  (id, account_id, date, datetime, value_minor, coming, deleted, type);"
+    "PRAGMA user_version = 9;";
+
+// The v8 search index, as a database made before v9 holds it (after kBackToV9).
 constexpr const char* kV8SearchIndex =
     "DROP TABLE transactions_fts;"
     "CREATE VIRTUAL TABLE transactions_fts USING fts5(wording, original_wording, simplified_wording,"
@@ -175,12 +183,13 @@ TEST_CASE("store_query: v9 rebuilds a v8 search index lean, with the same answer
   std::vector<std::vector<int64_t>> before;
   {
     std::unique_ptr<Store> store = Filled(path);
+    REQUIRE(sqlite3_exec(store->raw_handle(), kBackToV9, nullptr, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(store->raw_handle(), kV8SearchIndex, nullptr, nullptr, nullptr) == SQLITE_OK);
     CHECK(SearchIndexSql(*store).find("detail") == std::string::npos);
     for (const char* q : queries) before.push_back(Search(*store, q));
   }
   CHECK(before[0] == std::vector<int64_t>{21, 11});
-  Result<std::unique_ptr<Store>> reopened = Store::Open(path);  // migrates to v9
+  Result<std::unique_ptr<Store>> reopened = Store::Open(path);  // migrates to v9, then v10
   REQUIRE(reopened.ok());
   Store& store = **reopened;
   CHECK(store.SchemaVersion() == store_internal::LatestSchemaVersion());
@@ -203,6 +212,7 @@ TEST_CASE("store_query: v9 leaves a database without a search index without one"
   const std::string path = dir.File("nofts.db");
   {
     std::unique_ptr<Store> store = Filled(path);
+    REQUIRE(sqlite3_exec(store->raw_handle(), kBackToV9, nullptr, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(store->raw_handle(),
                          "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;"
                          "DROP TRIGGER transactions_fts_update; DROP TABLE transactions_fts;"
@@ -314,7 +324,7 @@ std::string Totals(const std::vector<CurrencySum>& sums) {
 TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[store_query]") {
   ScopedTempDir dir;
   std::unique_ptr<Store> store = Generated(dir.File("g.db"));
-  std::vector<TransactionFilter> filters(8);
+  std::vector<TransactionFilter> filters(11);
   filters[1].since = "2024-02-03", filters[1].until = "2024-03-05";
   filters[2].search_tokens = FoldTokens("carrefour");
   filters[3].search_tokens = FoldTokens("carrefour"), filters[3].since = "2024-03";
@@ -322,6 +332,11 @@ TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[
   filters[5].pending_only = true, filters[5].include_deleted = true;
   filters[6].max_e8 = -200'000'000, filters[6].min_e8 = -3'000'000'000;
   filters[7].include_deleted = true, filters[7].account_ids = {2};
+  // A search alone reads transaction_keys; with the type (not a key), the rows.
+  filters[8].search_tokens = FoldTokens("carrefour"), filters[8].pending_only = true;
+  filters[8].include_deleted = true;
+  filters[9].search_tokens = FoldTokens("carrefour"), filters[9].max_e8 = -100'000'000;
+  filters[10].search_tokens = FoldTokens("carrefour"), filters[10].type = "card";
   for (size_t f = 0; f < filters.size(); ++f) {
     const std::vector<int64_t> all = Ids(*store, filters[f]);
     REQUIRE(!all.empty());
@@ -352,6 +367,79 @@ TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[
   }
 }
 
+// Rows of transaction_keys that differ from what transactions says, both ways (0: in step).
+std::string KeysOutOfStep(Store& store) {
+  const std::string keys =
+      "SELECT id, account_id, CAST(replace(date, '-', '') AS INTEGER), datetime, value_minor, "
+      "coming, deleted FROM transactions";
+  return SqlText(store, "SELECT count(*) FROM (" + keys + " EXCEPT SELECT * FROM transaction_keys)") +
+         " " + SqlText(store, "SELECT count(*) FROM (SELECT * FROM transaction_keys EXCEPT " + keys + ")");
+}
+
+TEST_CASE("store_query: v10 moves the search keys to transaction_keys, kept in step", "[store_query]") {
+  ScopedTempDir dir;
+  const std::string path = dir.File("v9.db");
+  TransactionFilter search;
+  search.search_tokens = FoldTokens("carrefour");
+  std::vector<int64_t> before;
+  std::string before_totals;
+  {
+    std::unique_ptr<Store> store = Generated(path);  // a first sync: the keys refilled at its end
+    CHECK(KeysOutOfStep(*store) == "0 0");
+    CHECK(SqlText(*store, "SELECT count(*) FROM transaction_keys") == "600");
+    before = Ids(*store, search);  // from the rows
+    before_totals = SqlTotals(*store, before);
+    REQUIRE(sqlite3_exec(store->raw_handle(), kBackToV9, nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  REQUIRE(before.size() > 100);
+  Result<std::unique_ptr<Store>> reopened = Store::Open(path);  // migrates to v10
+  REQUIRE(reopened.ok());
+  Store& store = **reopened;
+  CHECK(store.SchemaVersion() == store_internal::LatestSchemaVersion());
+  CHECK(KeysOutOfStep(store) == "0 0");
+  CHECK(SqlText(store, "SELECT count(*) FROM sqlite_master WHERE name = 'transactions_by_id'") == "0");
+  Result<TransactionPage> page = QueryTransactionPage(store, search, 1000, 0);
+  REQUIRE(page.ok());
+  CHECK(page->ids == before);
+  CHECK(Totals(page->totals) == before_totals);
+  // Every kind of write to transactions: a later sync's upserts (new, changed, deleted, the same
+  // row re-sent), then plain SQL.
+  Payload payload;
+  payload.webhook_id = 2;
+  Connection& c = payload.connection.emplace();
+  c.id = 7, c.user_id = 1, c.connector_name = "Banque";
+  Account account;
+  account.id = 1, account.connection_id = 7, account.user_id = 1, account.type = "checking";
+  account.name = "Compte 1", account.last_update = kNow + 60;
+  Transaction changed = Tx(1000, "2024-05-02", -777, "CARREFOUR EXPRESS", "CARTE");
+  changed.last_update = kNow + 60, changed.datetime = kNow + 60, changed.coming = true;
+  Transaction gone = Tx(1001, "2024-01-01", -100, "SNCF", "CARTE");
+  gone.last_update = kNow + 60, gone.deleted = kNow + 60;
+  Transaction fresh = Tx(5000, "2024-06-30", 4200, "CARREFOUR REMBOURSEMENT", "VIR");
+  account.transactions = {changed, gone, fresh};
+  c.accounts = {account};
+  REQUIRE(store.InsertInbox(2, "connection_synced", 1, "{}", kNow + 60).value());
+  REQUIRE(store.ApplyInbox(2, payload, kNow + 60).ok());
+  CHECK(KeysOutOfStep(store) == "0 0");
+  CHECK(SqlText(store, "SELECT day || ' ' || value_minor || ' ' || coming FROM transaction_keys "
+                       "WHERE id = 1000") == "20240502 -777 1");
+  REQUIRE(sqlite3_exec(store.raw_handle(),
+                       "UPDATE transactions SET value_minor = value_minor + 1 WHERE id % 3 = 0;"
+                       "UPDATE transactions SET id = 9999 WHERE id = 1002;"
+                       "UPDATE transactions SET wording = 'CARREFOUR' WHERE id = 1003;"
+                       "DELETE FROM transactions WHERE id % 5 = 0;",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(KeysOutOfStep(store) == "0 0");
+  CHECK(SqlText(store, "SELECT count(*) FROM transaction_keys") ==
+        SqlText(store, "SELECT count(*) FROM transactions"));
+  // And the search reads them: the page and totals equal the ordered walk over the rows.
+  const std::vector<int64_t> all = Ids(store, search);
+  page = QueryTransactionPage(store, search, 1000, 0);
+  REQUIRE(page.ok());
+  CHECK(page->ids == all);
+  CHECK(Totals(page->totals) == SqlTotals(store, all));
+}
+
 TEST_CASE("store_query: summaries equal SQL's GROUP BY for every grouping", "[store_query]") {
   ScopedTempDir dir;
   std::unique_ptr<Store> store = Generated(dir.File("s.db"));
@@ -359,22 +447,42 @@ TEST_CASE("store_query: summaries equal SQL's GROUP BY for every grouping", "[st
       {SummaryGroup::kWeek, "date(t.date, 'weekday 0', '-6 days')"},
       {SummaryGroup::kMonth, "substr(t.date, 1, 7)"},
       {SummaryGroup::kYear, "substr(t.date, 1, 4)"}};
-  for (const auto& [group, key] : groupings) {
-    TransactionFilter filter;
-    filter.since = "2024-01-05";
-    Result<std::vector<SummaryRow>> rows = QuerySummary(*store, filter, group);
-    REQUIRE(rows.ok());
+  // A date range (its covering index), and a search alone (transaction_keys: dates as numbers).
+  TransactionFilter since, search;
+  since.since = "2024-01-05";
+  search.search_tokens = FoldTokens("carrefour");
+  const std::pair<const TransactionFilter*, const char*> filters[] = {
+      {&since, "t.date >= '2024-01-05'"},
+      {&search, "t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH 'carrefour*')"}};
+  for (const auto& [filter, condition] : filters) {
+    for (const auto& [group, key] : groupings) {
+      Result<std::vector<SummaryRow>> rows = QuerySummary(*store, *filter, group);
+      REQUIRE(rows.ok());
+      std::string ours;
+      for (const SummaryRow& r : *rows)
+        ours += r.key + " " + r.currency.code + " " + std::to_string(r.income_minor) + " " +
+                std::to_string(r.spending_minor) + " " + std::to_string(r.count) + ";";
+      std::string sql = std::string("SELECT ") + key +
+                        " || ' ' || a.currency || ' ' || sum(max(t.value_minor, 0)) || ' ' || "
+                        "sum(min(t.value_minor, 0)) || ' ' || count(*) || ';' FROM transactions t "
+                        "JOIN accounts a ON a.id = t.account_id WHERE " + condition + " AND "
+                        "t.deleted IS NULL GROUP BY " + key + ", a.currency ORDER BY " + key + ", a.currency";
+      INFO(SummaryGroupName(group) << " where " << condition);
+      CHECK(ours == SqlText(*store, sql));
+    }
+    // The biggest spending labels, under the same filter.
+    Result<std::vector<TopRow>> top = QueryTopSpending(*store, *filter, 2);
+    REQUIRE(top.ok());
     std::string ours;
-    for (const SummaryRow& r : *rows)
-      ours += r.key + " " + r.currency.code + " " + std::to_string(r.income_minor) + " " +
-              std::to_string(r.spending_minor) + " " + std::to_string(r.count) + ";";
-    std::string sql = std::string("SELECT ") + key +
-                      " || ' ' || a.currency || ' ' || sum(max(t.value_minor, 0)) || ' ' || "
-                      "sum(min(t.value_minor, 0)) || ' ' || count(*) || ';' FROM transactions t "
-                      "JOIN accounts a ON a.id = t.account_id WHERE t.date >= '2024-01-05' AND "
-                      "t.deleted IS NULL GROUP BY " + key + ", a.currency ORDER BY " + key + ", a.currency";
-    INFO(SummaryGroupName(group));
-    CHECK(ours == SqlText(*store, sql));
+    for (const TopRow& r : *top)
+      ours += r.label + " " + r.currency.code + " " + std::to_string(r.spending_minor) + ";";
+    INFO("top where " << condition);
+    CHECK(ours == SqlText(*store, std::string("SELECT t.wording || ' ' || a.currency || ' ' || "
+                                              "sum(t.value_minor) || ';' FROM transactions t JOIN "
+                                              "accounts a ON a.id = t.account_id WHERE ") +
+                                      condition + " AND t.deleted IS NULL AND t.value_minor < 0 "
+                                      "GROUP BY t.wording, a.currency ORDER BY sum(t.value_minor), "
+                                      "t.wording LIMIT 2"));
   }
 }
 

@@ -664,6 +664,12 @@ TEST_CASE("store: a read-only open sees what the writer commits", "[store]") {
   CHECK(reader->ListAccounts(false)->size() == 2);
   CHECK(reader->ListTransactions({})->size() == 2);
   CHECK(reader->SchemaVersion() == store_internal::LatestSchemaVersion());
+  // A CLI reader streams through pages once: a small cache (store_schema.cc), not the default.
+  sqlite3_stmt* cache = nullptr;
+  REQUIRE(sqlite3_prepare_v2(reader->raw_handle(), "PRAGMA cache_size", -1, &cache, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(cache) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(cache, 0) == -512);
+  sqlite3_finalize(cache);
   auto write = reader->InsertInbox(9, "x", std::nullopt, "", kNow);
   CHECK(write.status().code() == Status::Code::kUnavailable);
   writer.reset();
