@@ -4,7 +4,8 @@
 # 10 years) through the real store, then times each command next to the same SQL run by the
 # sqlite3 shell on the same file in the same run (the floor). Medians of RUNS runs, process start
 # included on both sides. Prints figures and ratios; never fails on a missed target.
-# Usage: scripts/bench-cli.sh   (env: N=1000000, RUNS=5, BUILD=build-bench, KEEP_WORK=1)
+# Usage: scripts/bench-cli.sh   (env: N=1000000, RUNS=5, BUILD=build-bench, KEEP_WORK=1 keeps the
+# work directory, DB=PATH reuses a database it kept)
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,15 +30,24 @@ ninja -C "$BUILD" freenahi freenahi_cli_fill > "$WORK/build.log" 2>&1 || { tail 
 BIN="$BUILD/freenahi"
 
 # ---- database -----------------------------------------------------------------------------------
-DB="$WORK/freenahi.db"
 TODAY=$(date +%Y-%m-%d)
 export FREENAHI_TODAY=$TODAY
-start=$(date +%s%N)
-"$BUILD/freenahi_cli_fill" "$DB" "$N" "$TODAY" > /dev/null
-fill_s=$(awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f", ns / 1e9 }')
+if [ -n "${DB:-}" ]; then  # one filled before (KEEP_WORK=1 keeps it), on the same day
+  [ -f "$DB" ] || die "DB=$DB: no such file"
+  echo "== reusing $DB ($(du -m "$DB" | cut -f1) MB)"
+else
+  DB="$WORK/freenahi.db"
+  start=$(date +%s%N)
+  "$BUILD/freenahi_cli_fill" "$DB" "$N" "$TODAY" > /dev/null
+  fill_s=$(awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f", ns / 1e9 }')
+  echo "== $N transactions filled through the store in ${fill_s} s ($(du -m "$DB" | cut -f1) MB, FTS5 index included)"
+fi
 printf '[store]\ndatabase = %s\n' "$DB" > "$WORK/freenahi.ini"
 export FREENAHI_CONFIG="$WORK/freenahi.ini"
-echo "== $N transactions filled through the store in ${fill_s} s ($(du -m "$DB" | cut -f1) MB, FTS5 index included)"
+# The fill leaves ~300 MB of dirty pages: flush them, so that their writeback does not run
+# during the timings, and let the load settle.
+sync
+sleep 5
 
 # median_ms CMD...: median wall time of RUNS runs in ms, then " " and the median CPU time
 # (user + sys) in ms: on a loaded machine the CPU time shows the work itself. stdout discarded.
