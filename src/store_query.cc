@@ -65,6 +65,36 @@ std::string SearchTable(SearchSource source) {
   return "transactions t";
 }
 
+// The one term of the search index that starts with `token`, if exactly one does. FTS5 answers a
+// prefix query by merging the doclists of every term in the prefix's range into a new list;
+// an exact term is read in place: "carrefour"* → "carrefour", 31,000 matches: ~4 ms less. The
+// terms come from an fts5vocab table over the index, made in the connection's temp schema (a
+// reader can write there; nothing is stored in the file).
+std::optional<std::string> OnlyTermWithPrefix(Store& store, const std::string& token) {
+  sqlite3* db = store.raw_handle();
+  if (!store_internal::Exec(db,
+                            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.freenahi_search_terms "
+                            "USING fts5vocab(main, 'transactions_fts', 'row')",
+                            "list the search terms")
+           .ok())
+    return std::nullopt;
+  // Every term starting with `token` sorts before token + 0xFF (a byte UTF-8 never uses).
+  Result<SqliteStmt> terms = Prepare(
+      store, "SELECT term FROM temp.freenahi_search_terms WHERE term >= ?1 AND term < ?2 LIMIT 2",
+      "list the search terms");
+  if (!terms.ok()) return std::nullopt;
+  terms->Bind(1, token);
+  terms->Bind(2, token + '\xff');
+  std::optional<std::string> only;
+  for (int found = 0;; ++found) {
+    Result<bool> row = terms->Step();
+    if (!row.ok() || (*row && found == 1)) return std::nullopt;  // an error, or a second term
+    if (!*row) return only;
+    only = terms->Text(0);
+  }
+}
+
+
 }  // namespace
 
 void SqlWhere::Add(const std::string& condition) {
@@ -83,6 +113,17 @@ void SqlWhere::Bind(SqliteStmt* stmt, int first) const {
 std::string SqlWhere::DateText() const {
   if (!date_is_number) return date;
   return "printf('%04d-%02d-%02d', " + date + " / 10000, " + date + " / 100 % 100, " + date + " % 100)";
+}
+
+std::string MatchExpression(Store& store, const std::vector<std::string>& tokens) {
+  std::string match;
+  for (const std::string& token : tokens) {
+    if (!match.empty()) match += ' ';
+    std::optional<std::string> term = OnlyTermWithPrefix(store, token);
+    if (term && term->find('"') != std::string::npos) term.reset();  // never from unicode61
+    match += term ? "\"" + *term + "\"" : "\"" + token + "\"*";
+  }
+  return match;
 }
 
 SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads) {
@@ -105,11 +146,7 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads) 
   if (!filter.include_deleted) where.Add("t.deleted IS NULL");
   if (filter.search_tokens.empty()) return where;
   if (store.HasFullTextSearch()) {
-    std::string match;  // "tok1"* "tok2"*: every token, as a prefix, in any column
-    for (const std::string& token : filter.search_tokens) {
-      if (!match.empty()) match += ' ';
-      match += "\"" + token + "\"*";
-    }
+    const std::string match = MatchExpression(store, filter.search_tokens);
     // The user's notes, wordings and tags match too (store_notes.h). One IN over a UNION (not
     // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
     // for 30,000 matches) when there is no annotation.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Private to store_query*.cc: the transaction filter as a WHERE clause with its bound values,
-// the account columns every query selects, statement preparation on the store's connection.
+// Private to store_query*.cc and their tests: the transaction filter as a WHERE clause with its
+// bound values, the account columns every query selects, statement preparation on the store's
+// connection.
 #ifndef FREENAHI_STORE_QUERY_INTERNAL_H_
 #define FREENAHI_STORE_QUERY_INTERNAL_H_
 
@@ -34,6 +35,10 @@ struct SqlWhere {
 // What a caller reads of each match: only keys (id, account_id, date, datetime, value_minor,
 // coming, deleted: what totals, pages and summaries need), or any column of the row.
 enum class Reads { kKeys, kRows };
+// The FTS5 query for folded search tokens: "tok1"* "tok2"*, every token as a prefix, in any
+// column; a token that only one term of the index starts with is that term, exactly ("term"),
+// which matches the same rows and is read faster.
+std::string MatchExpression(Store& store, const std::vector<std::string>& tokens);
 // Transactions are "t", their account "a" (joined by the caller when reads_account, or always).
 SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads);
 

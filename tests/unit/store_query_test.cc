@@ -12,6 +12,7 @@
 
 #include "catch.h"
 #include "store.h"
+#include "store_query_internal.h"
 #include "store_schema.h"
 #include "test_util.h"
 #include "text_fold.h"
@@ -145,6 +146,24 @@ TEST_CASE("store_query: search is the same with FTS5 and with the scan fallback"
     INFO(queries[i]);
     CHECK(Search(*store, queries[i]) == with_index[i]);
   }
+}
+
+TEST_CASE("store_query: a prefix only one indexed term has is searched as that term", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Filled(dir.File("t.db"));
+  REQUIRE(store->HasFullTextSearch());
+  using store_query_internal::MatchExpression;
+  // "indus" → industries (one term); "cafe" is a whole term; "c" starts several (cafe, carte,
+  // co, creme...); "zzz" none: those stay prefixes.
+  CHECK(MatchExpression(*store, FoldTokens("indus cafe")) == "\"industries\" \"cafe\"");
+  CHECK(MatchExpression(*store, FoldTokens("c zzz")) == "\"c\"* \"zzz\"*");
+  CHECK(Search(*store, "indus cafe").empty());
+  CHECK(Search(*store, "acme indus") == std::vector<int64_t>{13});
+  // A second term with the prefix arrives: the token is a prefix again, and finds both rows.
+  REQUIRE(sqlite3_exec(store->raw_handle(), "UPDATE transactions SET wording = 'INDUSTRIEL' WHERE id = 12",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(MatchExpression(*store, FoldTokens("indus")) == "\"indus\"*");
+  CHECK(Search(*store, "indus") == std::vector<int64_t>{12, 13});
 }
 
 // A v10 database taken back to v9: the search keys in the id index, no transaction_keys.
