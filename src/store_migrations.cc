@@ -292,9 +292,10 @@ INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
     // amount of every match (31,000 for "carrefour" at a million rows), looked up by id in the
     // v8 id index: ~40 bytes an entry, 40 MB, nearly every page read. A rowid table of just
     // those keys (the date as the integer YYYYMMDD, no type; NULL and 0/1 cost no byte) holds
-    // ~19 bytes a row, 19 MB, and a rowid lookup compares integers, not records: that search
-    // 62 → 50 ms (bench-cli.sh). The triggers keep it in step with every write to transactions,
-    // as the search index's do; a first sync refills it (FirstSyncIndexing).
+    // ~21 bytes a row, 21 MB when written in id order, and a rowid lookup compares integers, not
+    // records: that search 56-61 → 50-52 ms (perf stat, same binary otherwise). The triggers keep
+    // it in step with every write to transactions, as the search index's do; a first sync
+    // refills it (FirstSyncIndexing).
     R"sql(
 DROP INDEX transactions_by_id;
 CREATE TABLE transaction_keys (
