@@ -45,7 +45,7 @@ std::string ScaledToE8(const char* column) {
 // each one up in the wide rows (~300 bytes of wordings). With an account or a date range,
 // scanning that range of its covering index and probing the ids is cheaper (a month of
 // groceries: ~8,000 index entries, not 31,000 lookups). With neither, a caller that reads only
-// keys looks the ids up in transaction_keys (~19 bytes a row, v10); one that reads whole rows,
+// keys looks the ids up in transaction_keys (~21 bytes a row, v10); one that reads whole rows,
 // or filters on the type (not a key), in the rows.
 enum class SearchSource { kAccountIndex, kDateIndex, kKeys, kRows };
 SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
@@ -57,10 +57,14 @@ SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
 // "transactions t" (or transaction_keys named "t"), with the index the planner would not pick.
 std::string SearchTable(SearchSource source) {
   switch (source) {
-    case SearchSource::kAccountIndex: return "transactions t INDEXED BY transactions_by_account_date";
-    case SearchSource::kDateIndex: return "transactions t INDEXED BY transactions_by_date";
-    case SearchSource::kKeys: return "transaction_keys t";
-    case SearchSource::kRows: break;
+    case SearchSource::kAccountIndex:
+      return "transactions t INDEXED BY transactions_by_account_date";
+    case SearchSource::kDateIndex:
+      return "transactions t INDEXED BY transactions_by_date";
+    case SearchSource::kKeys:
+      return "transaction_keys t";
+    case SearchSource::kRows:
+      break;
   }
   return "transactions t";
 }
@@ -94,7 +98,6 @@ std::optional<std::string> OnlyTermWithPrefix(Store& store, const std::string& t
   }
 }
 
-
 }  // namespace
 
 void SqlWhere::Add(const std::string& condition) {
@@ -112,7 +115,8 @@ void SqlWhere::Bind(SqliteStmt* stmt, int first) const {
 
 std::string SqlWhere::DateText() const {
   if (!date_is_number) return date;
-  return "printf('%04d-%02d-%02d', " + date + " / 10000, " + date + " / 100 % 100, " + date + " % 100)";
+  return "printf('%04d-%02d-%02d', " + date + " / 10000, " + date + " / 100 % 100, " + date +
+         " % 100)";
 }
 
 std::string MatchExpression(Store& store, const std::vector<std::string>& tokens) {
@@ -148,15 +152,16 @@ SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads) 
   if (store.HasFullTextSearch()) {
     const std::string match = MatchExpression(store, filter.search_tokens);
     // The user's notes, wordings and tags match too (store_notes.h). One IN over a UNION (not
-    // two ORed INs) so that the planner can take the ids to the narrow index; no UNION (~10 ms
-    // for 30,000 matches) when there is no annotation.
+    // two ORed INs) so that the planner can take the ids to the keys or a covering index; no
+    // UNION (~10 ms for 30,000 matches) when there is no annotation.
     const bool annotated = HasAnnotations(store);
     const SearchSource source = SearchSourceFor(filter, reads);
     if (source == SearchSource::kKeys) where.date = "t.day", where.date_is_number = true;
     if (!annotated && (source == SearchSource::kKeys || source == SearchSource::kRows)) {
       // Each id FTS5 yields looked up as it comes (a join), rather than first gathered into a
       // temporary table for an IN: ~5 ms less for 31,000 matches.
-      where.from = "transactions_fts JOIN " + SearchTable(source) + " ON t.id = transactions_fts.rowid";
+      where.from =
+          "transactions_fts JOIN " + SearchTable(source) + " ON t.id = transactions_fts.rowid";
       where.Add("transactions_fts MATCH ?");
       where.values.emplace_back(match);
       return where;
@@ -363,7 +368,8 @@ Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilt
                                              int64_t limit, int64_t offset) {
   SqlWhere where = BuildWhere(store, filter, Reads::kKeys);
   // Only keys: on a range or a search this never reads a whole row.
-  std::string sql = "SELECT t.id, " + where.date + ", t.datetime, t.account_id, t.value_minor FROM " + where.from +
+  std::string sql = "SELECT t.id, " + where.date + ", t.datetime, t.account_id, t.value_minor FROM " +
+                    where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "page transactions"));
   where.Bind(&stmt, 1);

@@ -90,8 +90,8 @@ Result<std::vector<SummaryRow>> QuerySummary(Store& store, const TransactionFilt
   // Keys only, summed here per group and account: SQLite would sort every row for its GROUP BY
   // (100,000 rows a year), and a join per row only to learn the account's currency.
   const Grouping& grouping = GroupingOf(group);
-  std::string sql = std::string("SELECT ") + grouping.key_before + where.DateText() + grouping.key_after +
-                    ", t.account_id, t.value_minor FROM " + where.from +
+  std::string sql = std::string("SELECT ") + grouping.key_before + where.DateText() +
+                    grouping.key_after + ", t.account_id, t.value_minor FROM " + where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "summarise transactions"));
   where.Bind(&stmt, 1);
