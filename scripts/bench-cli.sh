@@ -101,6 +101,15 @@ row "summary (12 months by month)" 50 \
 row "balance" 50 \
   "SELECT a.*, c.connector_name, (SELECT h.day FROM balance_history h WHERE h.account_id = a.id ORDER BY h.day DESC LIMIT 1) FROM accounts a LEFT JOIN connections c ON c.id = a.connection_id WHERE a.deleted IS NULL AND a.disabled IS NULL AND c.deleted_at IS NULL;" \
   -- balance
+# A user with notes (`freenahi tx note`): the search then also reads the annotations table.
+# Skipped on a reused database that already has some.
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM annotations")" = 0 ]; then
+  NOTED=$(sqlite3 "$DB" "SELECT max(id) FROM transactions WHERE deleted IS NULL")
+  "$BIN" tx note "$NOTED" "groceries for the party" > /dev/null
+fi
+row "  … --search carrefour, with a note" 50 \
+  "SELECT $COLS $FROM WHERE t.deleted IS NULL AND $MATCH $NEWEST; $SUM WHERE t.deleted IS NULL AND $MATCH GROUP BY 1, 2;" \
+  -- transactions --search carrefour
 
 # Export: throughput over every non-deleted transaction.
 EXPORTED=$(sqlite3 "$DB" "SELECT count(*) FROM transactions WHERE deleted IS NULL")

@@ -19,18 +19,23 @@ namespace store_query_internal {
 
 // " WHERE a AND b" (empty when no condition) and the values of its "?" in order.
 struct SqlWhere {
+  using Value = std::variant<int64_t, std::string>;
   std::string text;
-  std::vector<std::variant<int64_t, std::string>> values;
+  std::vector<Value> values;
   // "transactions t", with the index the filter is best served by when the planner would not
-  // pick it; for a search that reads only keys, transaction_keys named "t".
+  // pick it; for a search that reads only keys, transaction_keys named "t". A search with notes
+  // joins it to a subquery of ids, whose "?" come first (from_values).
   std::string from = "transactions t";
+  std::vector<Value> from_values;
   bool reads_account = false;  // the conditions read "a" (the amount bounds scale by precision)
   // The transaction's date: "t.date" ('YYYY-MM-DD'), or in transaction_keys the integer YYYYMMDD.
   std::string date = "t.date";
   bool date_is_number = false;
   std::string DateText() const;  // the date as 'YYYY-MM-DD' either way
   void Add(const std::string& condition);
+  // Binds from_values, then values, from parameter `first` on.
   void Bind(store_internal::SqliteStmt* stmt, int first) const;
+  int ValueCount() const { return static_cast<int>(from_values.size() + values.size()); }
 };
 // What a caller reads of each match: only keys (id, account_id, date, datetime, value_minor,
 // coming, deleted: what totals, pages and summaries need), or any column of the row.

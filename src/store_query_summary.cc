@@ -147,7 +147,7 @@ Result<std::vector<TopRow>> QueryTopSpending(Store& store, const TransactionFilt
       " GROUP BY label, a.currency, a.currency_precision ORDER BY total, label LIMIT ?";
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "rank spending"));
   where.Bind(&stmt, 1);
-  stmt.Bind(static_cast<int>(where.values.size()) + 1, static_cast<int64_t>(limit));
+  stmt.Bind(where.ValueCount() + 1, static_cast<int64_t>(limit));
   std::vector<TopRow> rows;
   for (;;) {
     STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());

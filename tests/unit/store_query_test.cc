@@ -12,6 +12,7 @@
 
 #include "catch.h"
 #include "store.h"
+#include "store_notes.h"
 #include "store_query_internal.h"
 #include "store_schema.h"
 #include "test_util.h"
@@ -457,6 +458,65 @@ TEST_CASE("store_query: v10 moves the search keys to transaction_keys, kept in s
   REQUIRE(page.ok());
   CHECK(page->ids == all);
   CHECK(Totals(page->totals) == SqlTotals(store, all));
+}
+
+// What every search question answers, as text: the page, its totals, the walk, a summary.
+std::string SearchAnswers(Store& store, const TransactionFilter& filter) {
+  std::string out;
+  Result<TransactionPage> page = QueryTransactionPage(store, filter, 7, 2);
+  REQUIRE(page.ok());
+  for (int64_t id : page->ids) out += std::to_string(id) + ",";
+  out += " totals " + Totals(page->totals) + " walk ";
+  for (int64_t id : Ids(store, filter)) out += std::to_string(id) + ",";
+  Result<std::vector<CurrencySum>> sums = SumTransactions(store, filter);
+  REQUIRE(sums.ok());
+  out += " sums " + Totals(*sums) + " months ";
+  Result<std::vector<SummaryRow>> months = QuerySummary(store, filter, SummaryGroup::kMonth);
+  REQUIRE(months.ok());
+  for (const SummaryRow& r : *months) out += r.key + " " + std::to_string(r.spending_minor) + ";";
+  Result<std::vector<TopRow>> top = QueryTopSpending(store, filter, 3);
+  REQUIRE(top.ok());
+  for (const TopRow& r : *top) out += r.label + " " + std::to_string(r.spending_minor) + ";";
+  return out;
+}
+
+TEST_CASE("store_query: a search finds notes too, each transaction once, on every path", "[store_query]") {
+  ScopedTempDir dir;
+  std::unique_ptr<Store> store = Generated(dir.File("n.db"));
+  // 1002 is an SNCF row: found by its note only; 1000 is a Carrefour row whose note says it
+  // again (found twice, counted once); 1005 is tagged; 1011 is deleted (n % 11 == 0).
+  const int64_t sncf_id = std::stoll(SqlText(*store, "SELECT min(id) FROM transactions WHERE "
+                                                     "wording = 'SNCF' AND deleted IS NULL"));
+  const int64_t carrefour_id = std::stoll(SqlText(*store, "SELECT min(id) FROM transactions WHERE "
+                                                          "wording LIKE 'carrefour%' AND deleted IS NULL"));
+  const int64_t deleted_id = std::stoll(SqlText(*store, "SELECT min(id) FROM transactions WHERE "
+                                                        "wording = 'LOYER' AND deleted IS NOT NULL"));
+  REQUIRE(SetNote(*store, sncf_id, std::string("Carrefour drive, paid by card"), kNow).ok());
+  REQUIRE(SetNote(*store, carrefour_id, std::string("carrefour again"), kNow).ok());
+  REQUIRE(AddTags(*store, sncf_id + 1, {"carrefourpass"}, kNow).ok());
+  REQUIRE(SetWording(*store, deleted_id, std::string("Carrefour rent?"), kNow).ok());
+  std::vector<TransactionFilter> filters(6);
+  for (TransactionFilter& f : filters) f.search_tokens = FoldTokens("carrefour");
+  filters[1].type = "card";                   // the rows, not the keys
+  filters[2].since = "2024-02-01";            // the date index
+  filters[3].account_ids = {1, 2};            // the account index
+  filters[4].include_deleted = true;
+  filters[5].pending_only = true, filters[5].search_tokens = FoldTokens("carrefour card");
+  std::vector<std::string> with_index;
+  for (const TransactionFilter& f : filters) with_index.push_back(SearchAnswers(*store, f));
+  CHECK(with_index[0].find(std::to_string(sncf_id) + ",") != std::string::npos);
+  CHECK(with_index[4].find(std::to_string(deleted_id) + ",") != std::string::npos);
+  CHECK(with_index[0].find(std::to_string(deleted_id) + ",") == std::string::npos);
+  // The scan fallback (no FTS5) reads the notes by another query: the same answers.
+  REQUIRE(sqlite3_exec(store->raw_handle(),
+                       "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;"
+                       "DROP TRIGGER transactions_fts_update; DROP TABLE transactions_fts;",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE_FALSE(store->HasFullTextSearch());
+  for (size_t i = 0; i < filters.size(); ++i) {
+    INFO("filter " << i);
+    CHECK(SearchAnswers(*store, filters[i]) == with_index[i]);
+  }
 }
 
 TEST_CASE("store_query: summaries equal SQL's GROUP BY for every grouping", "[store_query]") {
