@@ -120,4 +120,22 @@ out summary --since 2024-03 --until 2024-03 --search librairie
 expect_match "how much at one shop in March" "^total +0.00 EUR +-42.90 EUR +-42.90 EUR +1$" "$(printf '%s\n' "$OUT" | tail -1)"
 FREENAHI_TODAY=2025-06-15 out summary
 expect_eq "summary defaults to the last 12 months (none here)" "MONTH INCOME SPENDING NET COUNT" "$(printf '%s\n' "$OUT" | head -1 | tr -s ' ')"
+
+# doctor says which search runs; without the index (an SQLite without FTS5), --search scans
+# with the same folding and answers the same.
+run doctor
+expect_match "doctor: search with the full-text index" "^search: ok \(full-text index, SQLite FTS5\)$" \
+  "$(printf '%s\n' "$OUT" | grep '^search:')"
+sqlite3 "$DB" ".backup '$WORK/nofts.db'"  # a consistent copy, the WAL's pages included
+sqlite3 "$WORK/nofts.db" "DROP TRIGGER transactions_fts_insert; DROP TRIGGER transactions_fts_delete;
+  DROP TRIGGER transactions_fts_update; DROP TABLE transactions_fts;"
+sed "s|^database = .*|database = $WORK/nofts.db|" "$CONFIG" > "$WORK/nofts.ini"
+FREENAHI_CONFIG="$WORK/nofts.ini" run doctor
+expect_match "doctor: search without the index" \
+  "^search: ok \(no full-text index .*--search reads every row, same results, slower\)$" \
+  "$(printf '%s\n' "$OUT" | grep '^search:')"
+for q in 'énergie' carte 'carte london' salai 'acme industries' zzzz; do
+  expect_eq "--search '$q' without the index: the same" "$(ids --search "$q")" \
+    "$(FREENAHI_CONFIG="$WORK/nofts.ini" ids --search "$q")"
+done
 finish
