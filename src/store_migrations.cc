@@ -13,9 +13,9 @@ namespace store_internal {
 // Every transaction's row of transaction_keys, from its row of transactions (v10, and a first
 // sync's rebuild after the trigger was set aside).
 #define STORE_FILL_TRANSACTION_KEYS                                                      \
-  "INSERT INTO transaction_keys (id, account_id, day, datetime, value_minor, coming, deleted) " \
-  "SELECT id, account_id, CAST(replace(date, '-', '') AS INTEGER), datetime, value_minor, "    \
-  "coming, deleted FROM transactions ORDER BY id"
+  "INSERT INTO transaction_keys (id, account_id, day, datetime, value_minor, coming, deleted, " \
+  "type) SELECT id, account_id, CAST(replace(date, '-', '') AS INTEGER), datetime, "          \
+  "value_minor, coming, deleted, type FROM transactions ORDER BY id"
 const char* const kFillTransactionKeys = STORE_FILL_TRANSACTION_KEYS;
 
 namespace {
@@ -290,12 +290,12 @@ INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
 )sql",
     // v10: the search's keys in a table of their own. A search's totals read the date, account and
     // amount of every match (31,000 for "carrefour" at a million rows), looked up by id in the
-    // v8 id index: ~40 bytes an entry, 40 MB, nearly every page read. A rowid table of just
-    // those keys (the date as the integer YYYYMMDD, no type; NULL and 0/1 cost no byte) holds
-    // ~21 bytes a row, 21 MB when written in id order, and a rowid lookup compares integers, not
-    // records: that search 56-61 → 50-52 ms (perf stat, same binary otherwise). The triggers keep
-    // it in step with every write to transactions, as the search index's do; a first sync
-    // refills it (FirstSyncIndexing).
+    // v8 id index: ~40 bytes an entry, 40 MB, nearly every page read. A rowid table of just what
+    // a search reads and filters on (the date as the integer YYYYMMDD; NULL and 0/1 cost no byte)
+    // holds ~25 bytes a row, 27 MB when written in id order, and a rowid lookup compares
+    // integers, not records: that search 56-61 → 50-52 ms (perf stat, same binary otherwise,
+    // without the type). The triggers keep it in step with every write to transactions, as the
+    // search index's do; a first sync refills it (FirstSyncIndexing).
     R"sql(
 DROP INDEX transactions_by_id;
 CREATE TABLE transaction_keys (
@@ -305,25 +305,28 @@ CREATE TABLE transaction_keys (
   datetime INTEGER,
   value_minor INTEGER NOT NULL,
   coming INTEGER NOT NULL,
-  deleted INTEGER
+  deleted INTEGER,
+  type TEXT NOT NULL
 );
 )sql" STORE_FILL_TRANSACTION_KEYS R"sql(;
 CREATE TRIGGER transaction_keys_insert AFTER INSERT ON transactions BEGIN
-  INSERT INTO transaction_keys (id, account_id, day, datetime, value_minor, coming, deleted)
+  INSERT INTO transaction_keys (id, account_id, day, datetime, value_minor, coming, deleted,
+    type)
   VALUES (new.id, new.account_id, CAST(replace(new.date, '-', '') AS INTEGER), new.datetime,
-    new.value_minor, new.coming, new.deleted);
+    new.value_minor, new.coming, new.deleted, new.type);
 END;
 CREATE TRIGGER transaction_keys_delete AFTER DELETE ON transactions BEGIN
   DELETE FROM transaction_keys WHERE id = old.id;
 END;
 CREATE TRIGGER transaction_keys_update AFTER UPDATE OF id, account_id, date, datetime,
-  value_minor, coming, deleted ON transactions
+  value_minor, coming, deleted, type ON transactions
 WHEN old.id IS NOT new.id OR old.account_id IS NOT new.account_id OR old.date IS NOT new.date
   OR old.datetime IS NOT new.datetime OR old.value_minor IS NOT new.value_minor
-  OR old.coming IS NOT new.coming OR old.deleted IS NOT new.deleted BEGIN
+  OR old.coming IS NOT new.coming OR old.deleted IS NOT new.deleted
+  OR old.type IS NOT new.type BEGIN
   UPDATE transaction_keys SET id = new.id, account_id = new.account_id,
     day = CAST(replace(new.date, '-', '') AS INTEGER), datetime = new.datetime,
-    value_minor = new.value_minor, coming = new.coming, deleted = new.deleted
+    value_minor = new.value_minor, coming = new.coming, deleted = new.deleted, type = new.type
   WHERE id = old.id;
 END;
 )sql",

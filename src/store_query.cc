@@ -45,13 +45,13 @@ std::string ScaledToE8(const char* column) {
 // each one up in the wide rows (~300 bytes of wordings). With an account or a date range,
 // scanning that range of its covering index and probing the ids is cheaper (a month of
 // groceries: ~8,000 index entries, not 31,000 lookups). With neither, a caller that reads only
-// keys looks the ids up in transaction_keys (~21 bytes a row, v10); one that reads whole rows,
-// or filters on the type (not a key), in the rows.
+// keys looks the ids up in transaction_keys (~25 bytes a row, v10); one that reads whole rows,
+// in the rows.
 enum class SearchSource { kAccountIndex, kDateIndex, kKeys, kRows };
 SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
   if (!filter.account_ids.empty()) return SearchSource::kAccountIndex;
   if (filter.since || filter.until) return SearchSource::kDateIndex;
-  return reads == Reads::kKeys && !filter.type ? SearchSource::kKeys : SearchSource::kRows;
+  return reads == Reads::kKeys ? SearchSource::kKeys : SearchSource::kRows;
 }
 
 // "transactions t" (or transaction_keys named "t"), with the index the planner would not pick.

@@ -38,7 +38,7 @@ struct SqlWhere {
   int ValueCount() const { return static_cast<int>(from_values.size() + values.size()); }
 };
 // What a caller reads of each match: only keys (id, account_id, date, datetime, value_minor,
-// coming, deleted: what totals, pages and summaries need), or any column of the row.
+// coming, deleted, type: what totals, pages, summaries and every filter need), or any column.
 enum class Reads { kKeys, kRows };
 // The FTS5 query for folded search tokens: "tok1"* "tok2"*, every token as a prefix, in any
 // column; a token that only one term of the index starts with is that term, exactly ("term"),

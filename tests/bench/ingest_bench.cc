@@ -107,11 +107,11 @@ CREATE INDEX transactions_by_date ON transactions
   (date DESC, datetime DESC, id DESC, account_id, value_minor, coming, deleted, type);
 CREATE TABLE transaction_keys (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
   day INTEGER NOT NULL, datetime INTEGER, value_minor INTEGER NOT NULL, coming INTEGER NOT NULL,
-  deleted INTEGER);
+  deleted INTEGER, type TEXT NOT NULL);
 CREATE TRIGGER transaction_keys_insert AFTER INSERT ON transactions BEGIN
   INSERT INTO transaction_keys VALUES (new.id, new.account_id,
     CAST(replace(new.date, '-', '') AS INTEGER), new.datetime, new.value_minor, new.coming,
-    new.deleted);
+    new.deleted, new.type);
 END)sql";
 constexpr const char* kFloorInsert =
     "INSERT INTO transactions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "

@@ -352,7 +352,7 @@ TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[
   filters[5].pending_only = true, filters[5].include_deleted = true;
   filters[6].max_e8 = -200'000'000, filters[6].min_e8 = -3'000'000'000;
   filters[7].include_deleted = true, filters[7].account_ids = {2};
-  // A search alone reads transaction_keys; with the type (not a key), the rows.
+  // A search alone reads transaction_keys, whatever it filters on.
   filters[8].search_tokens = FoldTokens("carrefour"), filters[8].pending_only = true;
   filters[8].include_deleted = true;
   filters[9].search_tokens = FoldTokens("carrefour"), filters[9].max_e8 = -100'000'000;
@@ -391,7 +391,7 @@ TEST_CASE("store_query: the one-pass page and totals equal the ordered walk", "[
 std::string KeysOutOfStep(Store& store) {
   const std::string keys =
       "SELECT id, account_id, CAST(replace(date, '-', '') AS INTEGER), datetime, value_minor, "
-      "coming, deleted FROM transactions";
+      "coming, deleted, type FROM transactions";
   return SqlText(store, "SELECT count(*) FROM (" + keys + " EXCEPT SELECT * FROM transaction_keys)") +
          " " + SqlText(store, "SELECT count(*) FROM (SELECT * FROM transaction_keys EXCEPT " + keys + ")");
 }
@@ -445,6 +445,7 @@ TEST_CASE("store_query: v10 moves the search keys to transaction_keys, kept in s
                        "WHERE id = 1000") == "20240502 -777 1");
   REQUIRE(sqlite3_exec(store.raw_handle(),
                        "UPDATE transactions SET value_minor = value_minor + 1 WHERE id % 3 = 0;"
+                       "UPDATE transactions SET type = 'order' WHERE id % 7 = 0;"
                        "UPDATE transactions SET id = 9999 WHERE id = 1002;"
                        "UPDATE transactions SET wording = 'CARREFOUR' WHERE id = 1003;"
                        "DELETE FROM transactions WHERE id % 5 = 0;",
@@ -497,7 +498,7 @@ TEST_CASE("store_query: a search finds notes too, each transaction once, on ever
   REQUIRE(SetWording(*store, deleted_id, std::string("Carrefour rent?"), kNow).ok());
   std::vector<TransactionFilter> filters(6);
   for (TransactionFilter& f : filters) f.search_tokens = FoldTokens("carrefour");
-  filters[1].type = "card";                   // the rows, not the keys
+  filters[1].type = "card";
   filters[2].since = "2024-02-01";            // the date index
   filters[3].account_ids = {1, 2};            // the account index
   filters[4].include_deleted = true;
