@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Read-side queries for the CLI: the transaction filter as SQL (full-text or folded-scan search),
-// accounts, the transaction walk, a listing's page and per-currency totals in one pass over the
-// covering indexes. Summaries and balances are in store_query_summary.cc. Statements are
+// Read-side queries for the CLI: accounts, the transaction walk, a listing's page and
+// per-currency totals in one pass over the keys or covering indexes. The filter as SQL is in
+// store_query_filter.cc; summaries and balances in store_query_summary.cc. Statements are
 // prepared per call: the CLI runs one query per process.
 #include "store_query.h"
-#include "store_notes.h"
 
 #include <sqlite3.h>
 
@@ -15,207 +14,12 @@
 #include "store.h"
 #include "store_query_internal.h"
 #include "store_schema.h"
-#include "text_fold.h"
 
 namespace freenahi {
 
 using store_internal::SqliteStmt;
 
 namespace store_query_internal {
-namespace {
-
-// freenahi_fold(text): FoldText for the scan fallback of the search (no FTS5).
-void FoldFunction(sqlite3_context* context, int, sqlite3_value** argv) {
-  const unsigned char* text = sqlite3_value_text(argv[0]);
-  if (text == nullptr) return sqlite3_result_null(context);
-  std::string folded = " " + FoldText(reinterpret_cast<const char*>(text));
-  sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-// Amount × 10^(8 - precision): a bound at 8 decimals compares exactly with any account.
-std::string ScaledToE8(const char* column) {
-  std::string sql = std::string("(") + column + " * CASE a.currency_precision";
-  int64_t scale = 100000000;
-  for (int p = 0; p <= 8; ++p, scale /= 10)
-    sql += " WHEN " + std::to_string(p) + " THEN " + std::to_string(scale);
-  return sql + " ELSE 1 END)";
-}
-
-// Where a search finds what it reads of each match. FTS5 yields ids; the planner would look
-// each one up in the wide rows (~300 bytes of wordings). With an account or a date range,
-// scanning that range of its covering index and probing the ids is cheaper (a month of
-// groceries: ~8,000 index entries, not 31,000 lookups). With neither, a caller that reads only
-// keys looks the ids up in transaction_keys (~25 bytes a row, v10); one that reads whole rows,
-// in the rows.
-enum class SearchSource { kAccountIndex, kDateIndex, kKeys, kRows };
-SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
-  if (!filter.account_ids.empty()) return SearchSource::kAccountIndex;
-  if (filter.since || filter.until) return SearchSource::kDateIndex;
-  return reads == Reads::kKeys ? SearchSource::kKeys : SearchSource::kRows;
-}
-
-// "transactions t" (or transaction_keys named "t"), with the index the planner would not pick.
-std::string SearchTable(SearchSource source) {
-  switch (source) {
-    case SearchSource::kAccountIndex:
-      return "transactions t INDEXED BY transactions_by_account_date";
-    case SearchSource::kDateIndex:
-      return "transactions t INDEXED BY transactions_by_date";
-    case SearchSource::kKeys:
-      return "transaction_keys t";
-    case SearchSource::kRows:
-      break;
-  }
-  return "transactions t";
-}
-
-// The one term of the search index that starts with `token`, if exactly one does. FTS5 answers a
-// prefix query by merging the doclists of every term in the prefix's range into a new list;
-// an exact term is read in place: "carrefour"* → "carrefour", 31,000 matches: ~4 ms less. The
-// terms come from an fts5vocab table over the index, made in the connection's temp schema (a
-// reader can write there; nothing is stored in the file).
-std::optional<std::string> OnlyTermWithPrefix(Store& store, const std::string& token) {
-  sqlite3* db = store.raw_handle();
-  if (!store_internal::Exec(db,
-                            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.freenahi_search_terms "
-                            "USING fts5vocab(main, 'transactions_fts', 'row')",
-                            "list the search terms")
-           .ok())
-    return std::nullopt;
-  // Every term starting with `token` sorts before token + 0xFF (a byte UTF-8 never uses).
-  Result<SqliteStmt> terms = Prepare(
-      store, "SELECT term FROM temp.freenahi_search_terms WHERE term >= ?1 AND term < ?2 LIMIT 2",
-      "list the search terms");
-  if (!terms.ok()) return std::nullopt;
-  terms->Bind(1, token);
-  terms->Bind(2, token + '\xff');
-  std::optional<std::string> only;
-  for (int found = 0;; ++found) {
-    Result<bool> row = terms->Step();
-    if (!row.ok() || (*row && found == 1)) return std::nullopt;  // an error, or a second term
-    if (!*row) return only;
-    only = terms->Text(0);
-  }
-}
-
-}  // namespace
-
-void SqlWhere::Add(const std::string& condition) {
-  text += text.empty() ? " WHERE " : " AND ";
-  text += condition;
-}
-
-void SqlWhere::Bind(SqliteStmt* stmt, int first) const {
-  int index = first;
-  for (const auto* list : {&from_values, &values}) {
-    for (const auto& value : *list) {
-      if (const int64_t* n = std::get_if<int64_t>(&value)) stmt->Bind(index++, *n);
-      else stmt->Bind(index++, std::get<std::string>(value));
-    }
-  }
-}
-
-std::string SqlWhere::DateText() const {
-  if (!date_is_number) return date;
-  return "printf('%04d-%02d-%02d', " + date + " / 10000, " + date + " / 100 % 100, " + date +
-         " % 100)";
-}
-
-std::string MatchExpression(Store& store, const std::vector<std::string>& tokens) {
-  std::string match;
-  for (const std::string& token : tokens) {
-    if (!match.empty()) match += ' ';
-    std::optional<std::string> term = OnlyTermWithPrefix(store, token);
-    if (term && term->find('"') != std::string::npos) term.reset();  // never from unicode61
-    match += term ? "\"" + *term + "\"" : "\"" + token + "\"*";
-  }
-  return match;
-}
-
-namespace {
-
-// The search over FTS5, and over the user's notes, wordings and tags (store_notes.h), as the
-// FROM and WHERE of `where`.
-void AddFullTextSearch(Store& store, const TransactionFilter& filter, Reads reads, SqlWhere* where) {
-  const std::string match = MatchExpression(store, filter.search_tokens);
-  const bool annotated = HasAnnotations(store);
-  const SearchSource source = SearchSourceFor(filter, reads);
-  if (source == SearchSource::kKeys) where->date = "t.day", where->date_is_number = true;
-  if (source == SearchSource::kKeys || source == SearchSource::kRows) {
-    // Each id looked up as it comes (a join), rather than first gathered into a temporary
-    // table for an IN: ~5 ms less for 31,000 matches.
-    if (!annotated) {
-      where->from =
-          "transactions_fts JOIN " + SearchTable(source) + " ON t.id = transactions_fts.rowid";
-      where->Add("transactions_fts MATCH ?");
-      where->values.emplace_back(match);
-      return;
-    }
-    // With notes: FTS5's ids, then the noted ones FTS5 does not match (a check of one id), so
-    // that no id comes twice without a UNION's temporary table (~9 ms for 31,000 matches).
-    // CROSS JOIN: the ids drive, one lookup each.
-    where->from = "(SELECT rowid AS id FROM transactions_fts WHERE transactions_fts MATCH ? "
-                  "UNION ALL SELECT a.transaction_id FROM (" +
-                  AnnotationSearchIds(filter.search_tokens.size()) +
-                  ") a WHERE NOT EXISTS (SELECT 1 FROM transactions_fts f WHERE "
-                  "f.transactions_fts MATCH ? AND f.rowid = a.transaction_id)) m CROSS JOIN " +
-                  SearchTable(source) + " ON t.id = m.id";
-    where->from_values.emplace_back(match);
-    for (const std::string& token : filter.search_tokens)
-      where->from_values.emplace_back("% " + token + "%");
-    where->from_values.emplace_back(match);
-    return;
-  }
-  // With an account or a date range: the ids probed while walking that range of its index. One
-  // IN over a UNION (not two ORed INs), so that the planner keeps to the index.
-  where->Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?" +
-             (annotated ? " UNION " + AnnotationSearchIds(filter.search_tokens.size()) : "") + ")");
-  where->values.emplace_back(match);
-  if (annotated) {
-    for (const std::string& token : filter.search_tokens)
-      where->values.emplace_back("% " + token + "%");
-  }
-  where->from = SearchTable(source);
-}
-
-}  // namespace
-
-SqlWhere BuildWhere(Store& store, const TransactionFilter& filter, Reads reads) {
-  SqlWhere where;
-  if (!filter.account_ids.empty()) {
-    std::string list;
-    for (int64_t id : filter.account_ids) {
-      list += list.empty() ? "?" : ", ?";
-      where.values.emplace_back(id);
-    }
-    where.Add("t.account_id IN (" + list + ")");
-  }
-  if (filter.since) where.Add("t.date >= ?"), where.values.emplace_back(*filter.since);
-  if (filter.until) where.Add("t.date <= ?"), where.values.emplace_back(*filter.until);
-  if (filter.min_e8) where.Add(ScaledToE8("t.value_minor") + " >= ?"), where.values.emplace_back(*filter.min_e8);
-  if (filter.max_e8) where.Add(ScaledToE8("t.value_minor") + " <= ?"), where.values.emplace_back(*filter.max_e8);
-  where.reads_account = filter.min_e8 || filter.max_e8;
-  if (filter.type) where.Add("t.type = ?"), where.values.emplace_back(*filter.type);
-  if (filter.pending_only) where.Add("t.coming = 1");
-  if (!filter.include_deleted) where.Add("t.deleted IS NULL");
-  if (filter.search_tokens.empty()) return where;
-  if (store.HasFullTextSearch()) {
-    AddFullTextSearch(store, filter, reads, &where);
-    return where;
-  }
-  // Same tokens, same prefix rule, on the folded text: " tok" at a token start.
-  std::string bank;
-  for (size_t i = 0; i < filter.search_tokens.size(); ++i) {
-    bank += i ? " AND " : "";
-    bank += "freenahi_fold(t.wording || ' ' || t.original_wording || ' ' || t.simplified_wording || "
-            "' ' || coalesce(t.counterparty_label, '')) LIKE ?";
-  }
-  where.Add("((" + bank + ") OR " + AnnotationSearchSql(filter.search_tokens.size()) + ")");
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const std::string& token : filter.search_tokens) where.values.emplace_back("% " + token + "%");
-  }
-  return where;
-}
 
 Result<SqliteStmt> Prepare(Store& store, const std::string& sql, const char* what) {
   return SqliteStmt::Prepare(store.raw_handle(), sql.c_str(), what);
@@ -224,14 +28,6 @@ Result<SqliteStmt> Prepare(Store& store, const std::string& sql, const char* wha
 }  // namespace store_query_internal
 
 using namespace store_query_internal;  // NOLINT: this file's own helpers
-
-bool Store::HasFullTextSearch() {
-  sqlite3* db = raw_handle();
-  // The fallback search needs freenahi_fold; registering again just replaces it.
-  sqlite3_create_function_v2(db, "freenahi_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                             FoldFunction, nullptr, nullptr, nullptr);
-  return store_internal::SearchIndexReadable(db);
-}
 
 Result<std::vector<AccountView>> QueryAccounts(Store& store, bool include_hidden) {
   const std::string sql = std::string("SELECT ") + kAccountColumns + kAccountFrom + " WHERE ?1 OR (" +
