@@ -292,7 +292,7 @@ INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild');
     // amount of every match (31,000 for "carrefour" at a million rows), looked up by id in the
     // v8 id index: ~40 bytes an entry, 40 MB, nearly every page read. A rowid table of just what
     // a search reads and filters on (the date as the integer YYYYMMDD; NULL and 0/1 cost no byte)
-    // holds ~25 bytes a row, 27 MB when written in id order, and a rowid lookup compares
+    // holds ~27 bytes a row, 27-29 MB when written in id order, and a rowid lookup compares
     // integers, not records: that search 56-61 → 50-52 ms (perf stat, same binary otherwise,
     // without the type). The triggers keep it in step with every write to transactions, as the
     // search index's do; a first sync refills it (FirstSyncIndexing).

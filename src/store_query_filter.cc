@@ -41,7 +41,7 @@ std::string ScaledToE8(const char* column) {
 // each one up in the wide rows (~300 bytes of wordings). With an account or a date range,
 // scanning that range of its covering index and probing the ids is cheaper (a month of
 // groceries: ~8,000 index entries, not 31,000 lookups). With neither, a caller that reads only
-// keys looks the ids up in transaction_keys (~25 bytes a row, v10); one that reads whole rows,
+// keys looks the ids up in transaction_keys (~27 bytes a row, v10); one that reads whole rows,
 // in the rows.
 enum class SearchSource { kAccountIndex, kDateIndex, kKeys, kRows };
 SearchSource SearchSourceFor(const TransactionFilter& filter, Reads reads) {
