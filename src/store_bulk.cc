@@ -43,9 +43,6 @@ Status FirstSyncIndexing::Begin(sqlite3* db, const std::string& what) {
   STORE_ASSIGN_OR_RETURN(
       has_search_index_,
       HasRow(db, "SELECT 1 FROM sqlite_master WHERE name = 'transactions_fts'", what));
-  STORE_ASSIGN_OR_RETURN(
-      has_transaction_keys_,
-      HasRow(db, "SELECT 1 FROM sqlite_master WHERE name = 'transaction_keys'", what));
   for (const Dropped& d : dropped_)
     FREENAHI_RETURN_IF_ERROR(Exec(db, DropStatement(d.type, d.name).c_str(), what));
   return Status::Ok();
@@ -59,11 +56,9 @@ Status FirstSyncIndexing::Finish(const std::string& what) {
     FREENAHI_RETURN_IF_ERROR(
         Exec(db_, "INSERT INTO transactions_fts (transactions_fts) VALUES ('rebuild')", what));
   }
-  // Its trigger was set aside with the others; it held no row, as transactions had none.
-  if (has_transaction_keys_) {
-    FREENAHI_RETURN_IF_ERROR(Exec(db_, "DELETE FROM transaction_keys", what));
-    FREENAHI_RETURN_IF_ERROR(Exec(db_, kFillTransactionKeys, what));
-  }
+  // Its triggers were set aside with the others; it holds no row, as transactions had none, and
+  // exists in every writable store (migrated to the latest schema before any apply).
+  FREENAHI_RETURN_IF_ERROR(Exec(db_, kFillTransactionKeys, what));
   for (const Dropped& d : dropped_)
     if (d.type == "trigger") FREENAHI_RETURN_IF_ERROR(Exec(db_, d.sql.c_str(), what));
   dropped_.clear();

@@ -38,7 +38,6 @@ class FirstSyncIndexing {
   sqlite3* db_ = nullptr;
   std::vector<Dropped> dropped_;
   bool has_search_index_ = false;
-  bool has_transaction_keys_ = false;
 };
 
 }  // namespace store_internal

@@ -192,7 +192,7 @@ Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilt
                                              int64_t limit, int64_t offset) {
   SqlWhere where = BuildWhere(store, filter, Reads::kKeys);
   // Only keys: on a range or a search this never reads a whole row.
-  std::string sql = "SELECT t.id, " + where.date + ", t.datetime, t.account_id, t.value_minor FROM " +
+  std::string sql = std::string("SELECT t.id, ") + where.DateColumn() + ", t.datetime, t.account_id, t.value_minor FROM " +
                     where.from +
                     (where.reads_account ? " JOIN accounts a ON a.id = t.account_id" : "") + where.text;
   STORE_ASSIGN_OR_RETURN(SqliteStmt stmt, Prepare(store, sql, "page transactions"));
@@ -204,7 +204,7 @@ Result<TransactionPage> QueryTransactionPage(Store& store, const TransactionFilt
     STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
     FREENAHI_RETURN_IF_ERROR(totals.Add(stmt.Int64(3), stmt.Int64(4)));
-    const int64_t date = where.date_is_number ? stmt.Int64(1) : DateNumber(stmt.TextView(1));
+    const int64_t date = where.on_keys ? stmt.Int64(1) : DateNumber(stmt.TextView(1));
     newest.Add(NewestKey{date, stmt.OptInt64(2).value_or(INT64_MIN), stmt.Int64(0)});
   }
   const std::vector<NewestKey> kept = newest.Sorted();

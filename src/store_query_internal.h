@@ -28,9 +28,9 @@ struct SqlWhere {
   std::string from = "transactions t";
   std::vector<Value> from_values;
   bool reads_account = false;  // the conditions read "a" (the amount bounds scale by precision)
-  // The transaction's date: "t.date" ('YYYY-MM-DD'), or in transaction_keys the integer YYYYMMDD.
-  std::string date = "t.date";
-  bool date_is_number = false;
+  bool on_keys = false;  // "t" is transaction_keys, whose date is the integer YYYYMMDD ("day")
+  // The transaction's date: "t.date" ('YYYY-MM-DD'), or on the keys "t.day".
+  const char* DateColumn() const { return on_keys ? "t.day" : "t.date"; }
   std::string DateText() const;  // the date as 'YYYY-MM-DD' either way
   void Add(const std::string& condition);
   // Binds from_values, then values, from parameter `first` on.

@@ -164,10 +164,10 @@ Status Configure(sqlite3* db, int busy_timeout_ms, bool read_only, bool manual_c
   sqlite3_busy_timeout(db, busy_timeout_ms);
   FREENAHI_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"));
   // A reader is a CLI command: one query, streaming over pages it mostly reads once. SQLite's
-  // default 2 MB cache fills up with them, and each new 4 KiB of it is a page fault: ~500 faults
-  // for a search's 31,000 matches, ~10 ms of its 45 on a 2-core VM. 512 KiB still holds every
-  // B-tree's upper levels: the search 45 → 35 ms, summary 37 → 29, an export no slower
-  // (bench-cli.sh; 256 KiB was no faster and slower to export).
+  // default 2 MB cache fills up with them, and each new 4 KiB of it is a page fault: a search's
+  // 31,000 matches took 754 faults, 381 with 512 KiB, which still holds every B-tree's upper
+  // levels. Search 45 → 35 ms, summary 37 → 29, an export no slower (perf stat, a 2-core VM;
+  // 256 KiB was no faster).
   if (read_only) return Exec(db, "PRAGMA cache_size = -512", "size the page cache");
   // 16 KiB pages instead of 4 KiB, on a new file only (and before auto_vacuum, which fixes the
   // size). The search's totals look up every match in its keys, one read() per page: at a

@@ -443,6 +443,11 @@ TEST_CASE("store_query: v10 moves the search keys to transaction_keys, kept in s
   CHECK(KeysOutOfStep(store) == "0 0");
   CHECK(SqlText(store, "SELECT day || ' ' || value_minor || ' ' || coming FROM transaction_keys "
                        "WHERE id = 1000") == "20240502 -777 1");
+  // The same sync again: every row re-sent unchanged (the update trigger's WHEN is false).
+  payload.webhook_id = 3;
+  REQUIRE(store.InsertInbox(3, "connection_synced", 1, "{}", kNow + 60).value());
+  REQUIRE(store.ApplyInbox(3, payload, kNow + 60).ok());
+  CHECK(KeysOutOfStep(store) == "0 0");
   REQUIRE(sqlite3_exec(store.raw_handle(),
                        "UPDATE transactions SET value_minor = value_minor + 1 WHERE id % 3 = 0;"
                        "UPDATE transactions SET type = 'order' WHERE id % 7 = 0;"
